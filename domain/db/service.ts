@@ -1,0 +1,19 @@
+import { Service } from 'electrodb';
+import { MembershipEntity } from '../access/membership.entity.ts';
+import { UserEmailEntity, UserEntity } from '../access/user.entity.ts';
+import { IdempotencyEntity } from '../idempotency/idempotency.entity.ts';
+import { OrgEntity, OrgNameEntity } from '../orgs/org.entity.ts';
+import { entityConfig } from './entity-config.ts';
+
+/** The entities composed over the one table, for transactions and collections. */
+export const db = new Service(
+  {
+    org: OrgEntity,
+    orgName: OrgNameEntity,
+    user: UserEntity,
+    userEmail: UserEmailEntity,
+    membership: MembershipEntity,
+    idempotency: IdempotencyEntity,
+  },
+  entityConfig,
+);

@@ -1,0 +1,46 @@
+import type { Actor } from '../access/caller.ts';
+
+/**
+ * Every entity carries who last wrote it. The attribute is required, so an
+ * entity cannot be created without an actor; the audit consumer reads it from
+ * the stream's new image (and, for deletions, from the tombstone write).
+ */
+export const writtenByAttribute = {
+  type: 'map',
+  required: true,
+  properties: {
+    userId: { type: 'string' },
+    apiKeyId: { type: 'string' },
+    impersonatorId: { type: 'string' },
+    requestId: { type: 'string', required: true },
+    sourceIp: { type: 'string' },
+    at: { type: 'string', required: true },
+  },
+} as const;
+
+export interface WrittenBy {
+  userId?: string;
+  apiKeyId?: string;
+  impersonatorId?: string;
+  requestId: string;
+  sourceIp?: string;
+  at: string;
+}
+
+export const writtenBy = (actor: Actor, at: string): WrittenBy => ({
+  ...(actor.userId ? { userId: actor.userId } : {}),
+  ...(actor.apiKeyId ? { apiKeyId: actor.apiKeyId } : {}),
+  ...(actor.impersonatorId ? { impersonatorId: actor.impersonatorId } : {}),
+  ...(actor.sourceIp ? { sourceIp: actor.sourceIp } : {}),
+  requestId: actor.requestId,
+  at,
+});
+
+/** The actor of writes the system makes itself (bootstrap, seeding, migrations). */
+export const systemActor = (requestId: string): Actor => ({
+  userId: null,
+  apiKeyId: null,
+  impersonatorId: null,
+  requestId,
+  sourceIp: null,
+});

@@ -1,0 +1,42 @@
+import type { ZodType } from 'zod';
+import type { Permission } from '#domain/access/permissions';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * The Lambda that serves a route. Each group is one function in the stack;
+ * `access` decides whether it gets a read-only or a read-write table grant.
+ */
+export interface RouteGroup {
+  name: string;
+  /** Module (relative to the repo root) whose `handler` export serves the group. */
+  entry: string;
+  access: 'RO' | 'RW';
+  description: string;
+}
+
+export interface RouteDef {
+  /** operationId in the OpenAPI document and the key handlers implement. */
+  id: string;
+  method: HttpMethod;
+  /** API Gateway resource path, e.g. `/v1/orgs/{orgId}`. */
+  path: string;
+  group: RouteGroup;
+  /** `public` routes skip the authorizer entirely. */
+  auth: 'public' | 'caller';
+  /** The permission the caller needs on the target org; null when any authenticated caller may call. */
+  permission: Permission | null;
+  summary: string;
+  tags: string[];
+  request: {
+    params?: ZodType;
+    query?: ZodType;
+    body?: ZodType;
+  };
+  /** Creates something and accepts `Idempotency-Key`. */
+  idempotent?: boolean;
+  /** Honours `If-Match`. */
+  conditional?: boolean;
+  /** Status → response schema (undefined for an empty body). */
+  responses: Record<number, { description: string; schema?: ZodType; contentType?: string }>;
+}

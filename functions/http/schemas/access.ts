@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { permissions } from '#domain/access/permissions';
+import { roleNames } from '#domain/access/roles';
+import { orgKinds } from '#domain/orgs/kinds';
+import { email, orgId, paging, timestamp, userId } from './common.ts';
+
+export const role = z
+  .object({
+    name: z.enum(roleNames),
+    description: z.string(),
+    permissions: z.array(z.enum(permissions)),
+    assignableAt: z.array(z.enum(orgKinds)),
+  })
+  .meta({ id: 'Role' });
+
+export const member = z
+  .object({
+    userId,
+    email: z.string(),
+    orgId,
+    role: z.enum(roleNames),
+    builtIn: z.boolean(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    version: z.number().int(),
+  })
+  .meta({ id: 'Member' });
+
+export const memberParams = z.strictObject({ orgId, userId });
+
+export const addMemberBody = z
+  .strictObject({
+    email,
+    role: z.enum(roleNames),
+    builtIn: z.boolean().optional().meta({ description: 'A local (built-in) administrator of this org' }),
+  })
+  .meta({ id: 'AddMember' });
+
+export const updateMemberBody = z.strictObject({ role: z.enum(roleNames) }).meta({ id: 'UpdateMember' });
+
+export const listMembersQuery = z.strictObject({ ...paging });
+
+export const explainQuery = z.strictObject({ userId, permission: z.enum(permissions) });
+
+export const grantRef = z
+  .object({ kind: z.enum(['membership']), orgId, role: z.enum(roleNames) })
+  .meta({ id: 'GrantRef' });
+
+export const explanation = z
+  .object({
+    allowed: z.boolean(),
+    reason: z.string(),
+    grant: grantRef.nullable(),
+    rule: z.string().nullable().meta({ description: 'The rule that denied the call, when denied' }),
+  })
+  .meta({ id: 'Explanation' });
+
+export const me = z
+  .object({
+    userId: userId.nullable(),
+    email: z.string().nullable(),
+    principalType: z.enum(['user', 'api-key']),
+    memberships: z.array(
+      z.object({ orgId, orgName: z.string().nullable(), orgKind: z.enum(orgKinds).nullable(), role: z.enum(roleNames), builtIn: z.boolean() }),
+    ),
+    impersonation: z.null().meta({ description: 'The active impersonation session, when acting as one' }),
+  })
+  .meta({ id: 'Me' });
