@@ -102,16 +102,7 @@ const roleList: Role[] = [
   {
     name: 'read-only',
     description: 'Sees everything in its subtree and changes nothing.',
-    permissions: [
-      'org:read',
-      'member:read',
-      'access:read',
-      'audit:read',
-      'service:read',
-      'profile:read',
-      'config:read',
-      'portal:read',
-    ],
+    permissions: ['org:read', 'member:read', 'access:read', 'audit:read', 'service:read', 'profile:read', 'config:read', 'portal:read'],
     assignableAt: ['platform', 'channel', 'partner', 'customer'],
   },
 ];

@@ -26,7 +26,10 @@ dynamoClient.middlewareStack.add(
 );
 
 export const documentClient = DynamoDBDocumentClient.from(dynamoClient, {
-  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  marshallOptions: {
+    removeUndefinedValues: true,
+    convertClassInstanceToMap: false,
+  },
 });
 
 /** The table name, read when first needed so importing a module never throws. */

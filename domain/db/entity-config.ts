@@ -3,4 +3,7 @@ import { requiredEnv } from '../shared/config.ts';
 
 /** Shared by every entity: one table, one service name in the key prefixes. */
 export const service = 'pp';
-export const entityConfig = { table: requiredEnv('TABLE_NAME'), client: documentClient };
+export const entityConfig = {
+  table: requiredEnv('TABLE_NAME'),
+  client: documentClient,
+};

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isConditionalCheckFailure } from '../db/transact.ts';
 import { ConflictError, UnprocessableError } from '../shared/errors.ts';
 import { IdempotencyEntity } from './idempotency.entity.ts';
 
@@ -33,9 +34,6 @@ const stableJson = (value: unknown): string =>
 const fingerprintOf = (call: IdempotentCall): string =>
   createHash('sha256').update(call.operation).update('\n').update(stableJson(call.fingerprint)).digest('hex');
 
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && /conditional request failed|ConditionalCheckFailed/i.test(`${error.name} ${error.message} ${String((error as { cause?: unknown }).cause)}`);
-
 /**
  * Runs a create at most once per (caller, key). A repeat with the same request
  * returns the first reply; a different request under the same key is 422; a
@@ -61,7 +59,7 @@ export const withIdempotency = async <R extends StoredReply>(call: IdempotentCal
       )
       .go();
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (!isConditionalCheckFailure(error)) throw error;
     const existing = await IdempotencyEntity.get(keys).go({ consistent: true });
     const record = existing.data;
     if (!record) throw new ConflictError('The first request with this Idempotency-Key is still in progress');
@@ -82,7 +80,15 @@ export const withIdempotency = async <R extends StoredReply>(call: IdempotentCal
   }
   const { status, body, version, headers } = reply;
   await IdempotencyEntity.patch(keys)
-    .set({ state: 'completed', reply: { status, body, version, headers: { ...(headers ?? {}), 'idempotent-replayed': 'true' } } })
+    .set({
+      state: 'completed',
+      reply: {
+        status,
+        body,
+        version,
+        headers: { ...(headers ?? {}), 'idempotent-replayed': 'true' },
+      },
+    })
     .go();
   return reply;
 };

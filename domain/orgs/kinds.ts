@@ -39,5 +39,4 @@ const subscriptionTransitions: Record<SubscriptionState, readonly SubscriptionSt
   cancelled: [],
 };
 
-export const maySubscriptionMove = (from: SubscriptionState, to: SubscriptionState): boolean =>
-  subscriptionTransitions[from].includes(to);
+export const maySubscriptionMove = (from: SubscriptionState, to: SubscriptionState): boolean => subscriptionTransitions[from].includes(to);

@@ -18,13 +18,16 @@ export const OrgEntity = new Entity(
       name: { type: 'string', required: true },
       nameKey: { type: 'string', required: true },
       status: { type: orgStatuses, required: true },
-      parentId: { type: 'string' },
+      /** Empty for the root, which sits in no parent's children. */
+      parentId: { type: 'string', required: true },
       path: { type: 'string', required: true },
       pathKey: { type: 'string', required: true },
       treeId: { type: 'string', required: true },
       depth: { type: 'number', required: true },
       customerType: { type: customerTypes },
       partnerAccess: { type: 'boolean', required: true },
+      /** Kept in the same transactions that add or remove children, so emptiness is a read, and moves see concurrent creates. */
+      childCount: { type: 'number', required: true },
       subscriptionState: { type: subscriptionStates },
       subscriptionSince: { type: 'string' },
       createdAt: { type: 'string', required: true, readOnly: true },

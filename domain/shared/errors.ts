@@ -16,7 +16,14 @@ export abstract class DomainError extends Error {
   readonly errors?: FieldError[];
   readonly extensions?: Record<string, unknown>;
 
-  constructor(message: string, options?: { cause?: unknown; errors?: FieldError[]; extensions?: Record<string, unknown> }) {
+  constructor(
+    message: string,
+    options?: {
+      cause?: unknown;
+      errors?: FieldError[];
+      extensions?: Record<string, unknown>;
+    },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     if (options?.errors) this.errors = options.errors;

@@ -38,7 +38,7 @@ const findRoute = (event: APIGatewayProxyEvent, group: RouteGroup): RouteDef => 
  * the group's implementation. The middy stack is the same for every group:
  * header normaliser first, logger, then the problem+json handler last.
  */
-export const defineGroup = <G extends RouteGroup>(group: G, implementations: Implementations<G>) => {
+export const defineGroup = <G extends RouteGroup>(group: G, implementations: NoInfer<Implementations<G>>) => {
   const table = implementations as unknown as Record<string, (request: RouteRequest<RouteDef>) => Promise<Reply>>;
   const dispatch = async (event: APIGatewayProxyEvent, _context: Context): Promise<APIGatewayProxyResult> => {
     const route = findRoute(event, group);

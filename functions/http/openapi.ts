@@ -10,7 +10,10 @@ const problemContent = (schema: z.ZodType) => ({ 'application/problem+json': { s
 
 const operationOf = (route: (typeof routes)[number]): ZodOpenApiOperationObject => {
   const request = route.request as { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType };
-  const responses: ZodOpenApiOperationObject['responses'] = {};
+  const responses: Record<
+    string,
+    NonNullable<ZodOpenApiOperationObject['responses']>[keyof NonNullable<ZodOpenApiOperationObject['responses']>]
+  > = {};
   for (const [status, response] of Object.entries(route.responses) as [string, { description: string; schema?: z.ZodType }][]) {
     responses[status] = {
       description: response.description,
@@ -22,8 +25,14 @@ const operationOf = (route: (typeof routes)[number]): ZodOpenApiOperationObject 
     responses[status] ??= { description: 'Problem', content: problemContent(schema) };
   }
   const headers: Record<string, z.ZodType> = {};
-  if ('conditional' in route && route.conditional) headers['if-match'] = z.string().optional().meta({ description: 'ETag of the version being changed; 412 when stale' });
-  if ('idempotent' in route && route.idempotent) headers['idempotency-key'] = z.string().max(255).optional().meta({ description: 'Makes a retry return the first response (kept 24 hours, per caller)' });
+  if ('conditional' in route && route.conditional)
+    headers['if-match'] = z.string().optional().meta({ description: 'ETag of the version being changed; 412 when stale' });
+  if ('idempotent' in route && route.idempotent)
+    headers['idempotency-key'] = z
+      .string()
+      .max(255)
+      .optional()
+      .meta({ description: 'Makes a retry return the first response (kept 24 hours, per caller)' });
   return {
     operationId: route.id,
     summary: route.summary,

@@ -12,16 +12,7 @@ import {
   updateMemberBody,
 } from './schemas/access.ts';
 import { page, problem } from './schemas/common.ts';
-import {
-  breadcrumb,
-  createChildBody,
-  listOrgsQuery,
-  moveBody,
-  moveResult,
-  org,
-  orgParams,
-  updateOrgBody,
-} from './schemas/orgs.ts';
+import { breadcrumb, createChildBody, listOrgsQuery, moveBody, moveResult, org, orgParams, updateOrgBody } from './schemas/orgs.ts';
 
 /**
  * THE route table: the CDK stack builds API Gateway from it, the local runtime
@@ -272,4 +263,13 @@ export type RouteOf<Id extends RouteId> = Extract<(typeof routes)[number], { id:
 export const routeById = (id: string): RouteDef | undefined => routes.find((route) => route.id === id);
 
 /** Problem responses every authenticated route may answer. */
-export const problemResponses = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 412: problem, 422: problem, 429: problem };
+export const problemResponses = {
+  400: problem,
+  401: problem,
+  403: problem,
+  404: problem,
+  409: problem,
+  412: problem,
+  422: problem,
+  429: problem,
+};

@@ -42,9 +42,7 @@ export const listMembersQuery = z.strictObject({ ...paging });
 
 export const explainQuery = z.strictObject({ userId, permission: z.enum(permissions) });
 
-export const grantRef = z
-  .object({ kind: z.enum(['membership']), orgId, role: z.enum(roleNames) })
-  .meta({ id: 'GrantRef' });
+export const grantRef = z.object({ kind: z.enum(['membership']), orgId, role: z.enum(roleNames) }).meta({ id: 'GrantRef' });
 
 export const explanation = z
   .object({
@@ -61,7 +59,13 @@ export const me = z
     email: z.string().nullable(),
     principalType: z.enum(['user', 'api-key']),
     memberships: z.array(
-      z.object({ orgId, orgName: z.string().nullable(), orgKind: z.enum(orgKinds).nullable(), role: z.enum(roleNames), builtIn: z.boolean() }),
+      z.object({
+        orgId,
+        orgName: z.string().nullable(),
+        orgKind: z.enum(orgKinds).nullable(),
+        role: z.enum(roleNames),
+        builtIn: z.boolean(),
+      }),
     ),
     impersonation: z.null().meta({ description: 'The active impersonation session, when acting as one' }),
   })

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { type IdPrefix, idPattern } from '#domain/shared/ids';
 
 export const id = (prefix: IdPrefix) =>
-  z.string().regex(idPattern(prefix), `must be an id of the form ${prefix}_…`).meta({ example: `${prefix}_0abc` });
+  z
+    .string()
+    .regex(idPattern(prefix), `must be an id of the form ${prefix}_…`)
+    .meta({ example: `${prefix}_0abc` });
 
 export const orgId = id('org');
 export const userId = id('usr');
@@ -12,11 +15,10 @@ export const timestamp = z.iso.datetime().meta({ description: 'ISO 8601, UTC', e
 /** Query-string paging: limit 1–100 (default 25), an opaque signed cursor. */
 export const paging = {
   limit: z.coerce.number().int().min(1).max(100).optional().meta({ description: 'Page size, 1–100 (default 25)' }),
-  cursor: z.string().min(1).max(2048).optional().meta({ description: 'Opaque cursor from the previous page' }),
+  cursor: z.string().min(1).max(4096).optional().meta({ description: 'Opaque cursor from the previous page' }),
 };
 
-export const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export const problem = z
   .object({
@@ -36,11 +38,6 @@ export const displayName = z
   .max(100)
   .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
 
-export const email = z
-  .string()
-  .trim()
-  .max(254)
-  .toLowerCase()
-  .pipe(z.email());
+export const email = z.string().trim().max(254).toLowerCase().pipe(z.email());
 
 export const emptyParams = z.strictObject({});

@@ -1,0 +1,194 @@
+import { db } from '../db/service.ts';
+import { isConditionalCheckFailure, transact } from '../db/transact.ts';
+import { writtenBy } from '../db/written-by.ts';
+import { assertVersion } from '../orgs/orgs.ts';
+import type { OrgItem } from '../orgs/org.entity.ts';
+import type { Page } from '../orgs/org-lists.ts';
+import { defaultLimit } from '../orgs/org-lists.ts';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { type AccessRequest, authorizeOn } from './authorize.ts';
+import type { Actor } from './caller.ts';
+import type { Grant } from './grants.ts';
+import { MembershipEntity, type MembershipItem } from './membership.entity.ts';
+import { OrgPath } from '../orgs/org-path.ts';
+import type { Permission } from './permissions.ts';
+import { type RoleName, roleOf } from './roles.ts';
+import { UserEmailEntity } from './user.entity.ts';
+
+export interface MemberView {
+  userId: string;
+  email: string;
+  orgId: string;
+  role: RoleName;
+  builtIn: boolean;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export const toMemberView = (item: MembershipItem): MemberView => ({
+  userId: item.userId,
+  email: item.email,
+  orgId: item.orgId,
+  role: item.role,
+  builtIn: item.builtIn,
+  createdAt: item.createdAt,
+  updatedAt: item.updatedAt,
+  version: item.version,
+});
+
+const memberNotFound = (userId: string) => new NotFoundError(`User ${userId} is not a member here`);
+
+/** What the caller may do at an org: the union of the roles of every grant covering it. */
+const permissionsAt = (grants: readonly Grant[], org: OrgItem): Set<Permission> => {
+  const ids = OrgPath.ids(org.path);
+  return new Set(grants.filter((grant) => ids.includes(grant.orgId)).flatMap((grant) => roleOf(grant.role).permissions));
+};
+
+/**
+ * A role must fit the org's kind, and nobody may hand out (or take away) a
+ * role carrying a permission they do not hold there themselves.
+ */
+const assertMayAssign = (grants: readonly Grant[], org: OrgItem, role: RoleName, verb: 'assign' | 'change'): void => {
+  const definition = roleOf(role);
+  if (verb === 'assign' && !definition.assignableAt.includes(org.kind)) {
+    throw new ValidationError(`The role ${role} cannot be held at a ${org.kind}`, {
+      errors: [{ path: 'body.role', message: `not assignable at a ${org.kind}` }],
+    });
+  }
+  const held = permissionsAt(grants, org);
+  const missing = definition.permissions.filter((permission) => !held.has(permission));
+  if (missing.length > 0) {
+    throw new ForbiddenError(`You cannot ${verb} the role ${role}: it carries ${missing.join(', ')}, which you do not hold here`, {
+      extensions: { rule: 'no-escalation' },
+    });
+  }
+};
+
+/** Members of an org: one Query per page alongside the authorization reads. */
+export const listMembers = async (
+  access: AccessRequest,
+  orgId: string,
+  query: { limit?: number | undefined; cursor?: string | undefined },
+): Promise<Page<MemberView>> => {
+  const binding = JSON.stringify(['members', orgId]);
+  const state = query.cursor ? decodeCursor<{ k: string }>(query.cursor, binding) : null;
+  const [, page] = await Promise.all([
+    authorizeOn(access, orgId),
+    MembershipEntity.query.membersOfOrg({ orgId }).go({ cursor: state?.k ?? null, limit: query.limit ?? defaultLimit }),
+  ]);
+  return { items: page.data.map(toMemberView), nextCursor: page.cursor ? encodeCursor({ k: page.cursor }, binding) : null };
+};
+
+export interface NewMember {
+  email: string;
+  role: RoleName;
+  builtIn?: boolean | undefined;
+}
+
+/**
+ * Gives a user, by email, a role at an org. A user nobody has invited yet is
+ * created in the same transaction, keyed by a unique email item.
+ */
+export const addMember = async (access: AccessRequest, orgId: string, input: NewMember, actor: Actor): Promise<MemberView> => {
+  const email = input.email.trim().toLowerCase();
+  const [{ org, grants }, existing] = await Promise.all([authorizeOn(access, orgId), UserEmailEntity.get({ email }).go()]);
+  assertMayAssign(grants, org, input.role, 'assign');
+  const now = new Date().toISOString();
+  const by = writtenBy(actor, now);
+  const userId = existing.data?.userId ?? newId('usr');
+  const membership: MembershipItem = {
+    userId,
+    orgId,
+    email,
+    role: input.role,
+    builtIn: input.builtIn ?? false,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    writtenBy: by,
+  };
+  await transact(
+    () =>
+      db.transaction
+        .write(({ membership: memberships, user, userEmail, org: orgs }) => [
+          memberships.create(membership).commit(),
+          orgs.check({ orgId }).where((attr, { exists }) => exists(attr.orgId)).commit(),
+          ...(existing.data
+            ? []
+            : [
+                userEmail.create({ email, userId, writtenBy: by }).commit(),
+                user.create({ userId, email, status: 'invited', createdAt: now, updatedAt: now, version: 1, writtenBy: by }).commit(),
+              ]),
+        ])
+        .go(),
+    (index) =>
+      index === 0
+        ? new ConflictError(`${email} is already a member here`, { extensions: { rule: 'already-member' } })
+        : index === 1
+          ? new NotFoundError(`Org ${orgId} was not found`)
+          : new ConflictError('Someone invited this email at the same moment; try again'),
+  );
+  return toMemberView(membership);
+};
+
+const loadMembership = async (orgId: string, userId: string): Promise<MembershipItem> => {
+  const { data } = await MembershipEntity.get({ userId, orgId }).go();
+  if (!data) throw memberNotFound(userId);
+  return data;
+};
+
+/** Changes a member's role, under the same no-escalation rule as adding one. */
+export const updateMember = async (
+  access: AccessRequest,
+  orgId: string,
+  userId: string,
+  change: { role: RoleName },
+  ifMatch: number | null,
+  actor: Actor,
+): Promise<MemberView> => {
+  const [{ org, grants }, current] = await Promise.all([authorizeOn(access, orgId), loadMembership(orgId, userId)]);
+  const expected = assertVersion(current.version, ifMatch);
+  assertMayAssign(grants, org, current.role, 'change');
+  assertMayAssign(grants, org, change.role, 'assign');
+  const now = new Date().toISOString();
+  const next: MembershipItem = { ...current, role: change.role, updatedAt: now, version: expected + 1, writtenBy: writtenBy(actor, now) };
+  try {
+    await MembershipEntity.patch({ userId, orgId })
+      .set({ role: next.role, updatedAt: now, version: next.version, writtenBy: next.writtenBy })
+      .where((attr, { eq }) => eq(attr.version, expected))
+      .go();
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) throw changed(ifMatch);
+    throw error;
+  }
+  return toMemberView(next);
+};
+
+const changed = (ifMatch: number | null) =>
+  ifMatch === null
+    ? new ConflictError('The membership changed while this request ran; read it again and retry')
+    : new PreconditionFailedError('The membership changed since the version named in If-Match');
+
+/** Removes a membership; its grant is gone on the caller's next request. */
+export const removeMember = async (
+  access: AccessRequest,
+  orgId: string,
+  userId: string,
+  ifMatch: number | null,
+  _actor: Actor,
+): Promise<void> => {
+  const [{ org, grants }, current] = await Promise.all([authorizeOn(access, orgId), loadMembership(orgId, userId)]);
+  const expected = assertVersion(current.version, ifMatch);
+  assertMayAssign(grants, org, current.role, 'change');
+  try {
+    await MembershipEntity.delete({ userId, orgId })
+      .where((attr, { eq }) => eq(attr.version, expected))
+      .go();
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) throw changed(ifMatch);
+    throw error;
+  }
+};

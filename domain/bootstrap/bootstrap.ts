@@ -1,0 +1,72 @@
+import type { Actor } from '../access/caller.ts';
+import { MembershipEntity } from '../access/membership.entity.ts';
+import { UserEmailEntity, UserEntity } from '../access/user.entity.ts';
+import { db } from '../db/service.ts';
+import { writtenBy } from '../db/written-by.ts';
+import { newId, rootOrgId } from '../shared/ids.ts';
+import { OrgEntity } from '../orgs/org.entity.ts';
+import { OrgPath } from '../orgs/org-path.ts';
+import { nameKeyOf } from '../orgs/org-view.ts';
+
+export interface BootstrapResult {
+  rootOrgId: string;
+  adminUserId: string;
+  created: boolean;
+}
+
+/**
+ * Creates the platform root and its first platform administrator, once. Safe
+ * to run on every start (locally) and once per stack (in AWS): an existing
+ * root is left as it is, and an existing admin email is reused.
+ */
+export const bootstrapPlatform = async (input: { adminEmail: string; platformName?: string }, actor: Actor): Promise<BootstrapResult> => {
+  const email = input.adminEmail.trim().toLowerCase();
+  const [root, existingEmail] = await Promise.all([OrgEntity.get({ orgId: rootOrgId }).go(), UserEmailEntity.get({ email }).go()]);
+  if (root.data && existingEmail.data) {
+    const membership = await MembershipEntity.get({ userId: existingEmail.data.userId, orgId: rootOrgId }).go();
+    if (membership.data) return { rootOrgId, adminUserId: existingEmail.data.userId, created: false };
+  }
+  const now = new Date().toISOString();
+  const by = writtenBy(actor, now);
+  const userId = existingEmail.data?.userId ?? newId('usr');
+  const path = OrgPath.of([rootOrgId]);
+  const name = input.platformName ?? 'Platform';
+  await db.transaction
+    .write(({ org, user, userEmail, membership }) => [
+      ...(root.data
+        ? []
+        : [
+            org
+              .create({
+                orgId: rootOrgId,
+                kind: 'platform',
+                parentId: '',
+                name,
+                nameKey: nameKeyOf(name),
+                status: 'active',
+                path,
+                pathKey: OrgPath.key(path),
+                treeId: OrgPath.treeId(path),
+                depth: 1,
+                partnerAccess: true,
+                childCount: 0,
+                createdAt: now,
+                updatedAt: now,
+                version: 1,
+                writtenBy: by,
+              })
+              .commit(),
+          ]),
+      ...(existingEmail.data
+        ? []
+        : [
+            userEmail.create({ email, userId, writtenBy: by }).commit(),
+            user.create({ userId, email, status: 'invited', createdAt: now, updatedAt: now, version: 1, writtenBy: by }).commit(),
+          ]),
+      membership
+        .put({ userId, orgId: rootOrgId, email, role: 'platform-admin', builtIn: true, createdAt: now, updatedAt: now, version: 1, writtenBy: by })
+        .commit(),
+    ])
+    .go();
+  return { rootOrgId, adminUserId: userId, created: true };
+};

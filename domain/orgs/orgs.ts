@@ -1,0 +1,279 @@
+import type { AccessRequest } from '../access/authorize.ts';
+import { authorizeOn, enforce } from '../access/authorize.ts';
+import type { Actor } from '../access/caller.ts';
+import { decide } from '../access/decide.ts';
+import { MembershipEntity } from '../access/membership.entity.ts';
+import { db } from '../db/service.ts';
+import { maxTransactionItems, transact } from '../db/transact.ts';
+import { writtenBy } from '../db/written-by.ts';
+import { ConflictError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import {
+  type CreatableKind,
+  type CustomerType,
+  type OrgStatus,
+  type SubscriptionState,
+  maxDepth,
+  mayHoldChild,
+  maySubscriptionMove,
+} from './kinds.ts';
+import type { OrgItem } from './org.entity.ts';
+import { OrgPath } from './org-path.ts';
+import { type OrgView, nameKeyOf, toOrgView } from './org-view.ts';
+
+type TransactionEntities = Parameters<Parameters<typeof db.transaction.write>[0]>[0];
+
+export interface NewChildOrg {
+  kind: CreatableKind;
+  name: string;
+  customerType?: CustomerType | undefined;
+  subscriptionState?: 'trial' | 'active' | undefined;
+}
+
+/** Fails with 412 when the client named a version that is no longer current. */
+export const assertVersion = (current: number, ifMatch: number | null): number => {
+  if (ifMatch !== null && ifMatch !== current) {
+    throw new PreconditionFailedError(`The resource is at version ${current}, not ${ifMatch}`, { extensions: { currentVersion: current } });
+  }
+  return current;
+};
+
+const changedUnderneath = (ifMatch: number | null) =>
+  ifMatch === null
+    ? new ConflictError('The org changed while this request ran; read it again and retry')
+    : new PreconditionFailedError('The org changed since the version named in If-Match');
+
+/** One org by id, if the caller may read it. One round trip (org and grants in parallel). */
+export const getOrg = async (access: AccessRequest, orgId: string): Promise<OrgView> => toOrgView((await authorizeOn(access, orgId)).org);
+
+/**
+ * Creates a channel, partner or customer under `parentId`. The kind rule, the
+ * depth bound and name uniqueness among siblings are enforced in one
+ * transaction that also checks the parent has not moved or been suspended
+ * since it was read, and counts the child on the parent.
+ */
+export const createChildOrg = async (
+  access: AccessRequest,
+  parentId: string,
+  input: NewChildOrg,
+  actor: Actor,
+  options: { orgId?: string; now?: Date } = {},
+): Promise<OrgView> => {
+  const { org: parent } = await authorizeOn(access, parentId);
+  if (input.kind !== 'customer' && (input.customerType || input.subscriptionState)) {
+    throw new ValidationError('Only customers have a customer type or a subscription', {
+      errors: [
+        {
+          path: input.customerType ? 'body.customerType' : 'body.subscriptionState',
+          message: 'customers only',
+        },
+      ],
+    });
+  }
+  if (!mayHoldChild(parent.kind, input.kind)) {
+    throw new ConflictError(`A ${parent.kind} cannot hold a ${input.kind}`, {
+      extensions: { rule: 'kind' },
+    });
+  }
+  if (parent.depth + 1 > maxDepth) {
+    throw new ConflictError(`The hierarchy is at most ${maxDepth} levels deep`, { extensions: { rule: 'depth' } });
+  }
+  if (parent.status !== 'active') {
+    throw new ConflictError('A suspended org cannot take new children', {
+      extensions: { rule: 'parent-suspended' },
+    });
+  }
+  const now = (options.now ?? new Date()).toISOString();
+  const orgId = options.orgId ?? newId('org');
+  const path = OrgPath.child(parent.path, orgId);
+  const nameKey = nameKeyOf(input.name);
+  const by = writtenBy(actor, now);
+  const item: OrgItem = {
+    orgId,
+    kind: input.kind,
+    name: input.name,
+    nameKey,
+    status: 'active',
+    parentId,
+    path,
+    pathKey: OrgPath.key(path),
+    treeId: OrgPath.treeId(path),
+    depth: OrgPath.depth(path),
+    partnerAccess: true,
+    childCount: 0,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    writtenBy: by,
+    ...(input.kind === 'customer'
+      ? {
+          customerType: input.customerType ?? 'standard',
+          subscriptionState: input.subscriptionState ?? 'trial',
+          subscriptionSince: now,
+        }
+      : {}),
+  };
+  await transact(
+    () =>
+      db.transaction
+        .write(({ org, orgName }) => [
+          org.create(item).commit(),
+          orgName.create({ parentId, nameKey, orgId, writtenBy: by }).commit(),
+          org
+            .update({ orgId: parentId })
+            .add({ childCount: 1 })
+            .set({ writtenBy: by })
+            .where((attr, { eq }) => `${eq(attr.path, parent.path)} AND ${eq(attr.status, 'active')}`)
+            .commit(),
+        ])
+        .go(),
+    (index) =>
+      index === 1
+        ? new ConflictError(`An org named "${input.name}" already exists here`, { extensions: { rule: 'unique-name' } })
+        : index === 2
+          ? new ConflictError('The parent changed while the org was being created; try again')
+          : new ConflictError(`Org ${orgId} already exists`),
+  );
+  return toOrgView(item);
+};
+
+export interface OrgChanges {
+  name?: string | undefined;
+  status?: OrgStatus | undefined;
+  subscriptionState?: SubscriptionState | undefined;
+}
+
+/**
+ * Renames, suspends or reactivates an org, or moves a customer's subscription
+ * along its allowed transitions (which also needs `billing:write`). A rename
+ * swaps the sibling-name item in the same transaction.
+ */
+export const updateOrg = async (
+  access: AccessRequest,
+  orgId: string,
+  changes: OrgChanges,
+  ifMatch: number | null,
+  actor: Actor,
+): Promise<OrgView> => {
+  const { org, grants } = await authorizeOn(access, orgId);
+  const expected = assertVersion(org.version, ifMatch);
+  if (changes.subscriptionState !== undefined) {
+    enforce(decide(grants, org, 'billing:write'), orgId);
+    if (org.kind !== 'customer' || !org.subscriptionState) {
+      throw new ValidationError('Only customers have a subscription', {
+        errors: [{ path: 'body.subscriptionState', message: 'customers only' }],
+      });
+    }
+    if (changes.subscriptionState !== org.subscriptionState && !maySubscriptionMove(org.subscriptionState, changes.subscriptionState)) {
+      throw new ConflictError(`A subscription cannot go from ${org.subscriptionState} to ${changes.subscriptionState}`, {
+        extensions: { rule: 'subscription-transition' },
+      });
+    }
+  }
+  if (changes.status !== undefined && org.kind === 'platform' && changes.status !== 'active') {
+    throw new ConflictError('The platform root cannot be suspended', {
+      extensions: { rule: 'root' },
+    });
+  }
+  const now = new Date().toISOString();
+  const by = writtenBy(actor, now);
+  const next: OrgItem = {
+    ...org,
+    ...(changes.name !== undefined ? { name: changes.name, nameKey: nameKeyOf(changes.name) } : {}),
+    ...(changes.status !== undefined ? { status: changes.status } : {}),
+    ...(changes.subscriptionState !== undefined && changes.subscriptionState !== org.subscriptionState
+      ? { subscriptionState: changes.subscriptionState, subscriptionSince: now }
+      : {}),
+    updatedAt: now,
+    version: expected + 1,
+    writtenBy: by,
+  };
+  const update = (orgs: TransactionEntities['org']) =>
+    orgs
+      .update({ orgId })
+      .set({
+        name: next.name,
+        nameKey: next.nameKey,
+        status: next.status,
+        updatedAt: now,
+        version: next.version,
+        writtenBy: by,
+        ...(next.subscriptionState ? { subscriptionState: next.subscriptionState } : {}),
+        ...(next.subscriptionSince ? { subscriptionSince: next.subscriptionSince } : {}),
+      })
+      .composite({
+        kind: org.kind,
+        ...(org.parentId ? { parentId: org.parentId } : {}),
+      })
+      .where((attr, { eq }) => eq(attr.version, expected))
+      .commit();
+  const renamed = next.nameKey !== org.nameKey && org.parentId;
+  if (!renamed) {
+    await transact(
+      () => db.transaction.write(({ org: orgs }) => [update(orgs)]).go(),
+      () => changedUnderneath(ifMatch),
+    );
+    return toOrgView(next);
+  }
+  const parentId = org.parentId as string;
+  await transact(
+    () =>
+      db.transaction
+        .write(({ org: orgs, orgName }) => [
+          update(orgs),
+          orgName
+            .delete({ parentId, nameKey: org.nameKey })
+            .where((attr, { eq }) => eq(attr.orgId, orgId))
+            .commit(),
+          orgName.create({ parentId, nameKey: next.nameKey, orgId, writtenBy: by }).commit(),
+        ])
+        .go(),
+    (index) =>
+      index === 2
+        ? new ConflictError(`An org named "${next.name}" already exists here`, {
+            extensions: { rule: 'unique-name' },
+          })
+        : changedUnderneath(ifMatch),
+  );
+  return toOrgView(next);
+};
+
+/**
+ * Deletes an org without children. Its memberships go in the same
+ * transaction, so no grant outlives the org it points at.
+ */
+export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: number | null, actor: Actor): Promise<void> => {
+  const [{ org }, members] = await Promise.all([
+    authorizeOn(access, orgId),
+    MembershipEntity.query.membersOfOrg({ orgId }).go({ limit: maxTransactionItems }),
+  ]);
+  const expected = assertVersion(org.version, ifMatch);
+  if (org.kind === 'platform' || !org.parentId)
+    throw new ConflictError('The platform root cannot be deleted', {
+      extensions: { rule: 'root' },
+    });
+  if (org.childCount > 0)
+    throw new ConflictError('Only an org without children can be deleted', {
+      extensions: { rule: 'has-children' },
+    });
+  if (members.cursor || members.data.length > maxTransactionItems - 4) {
+    throw new ConflictError('Remove some members first: too many to remove in one step', { extensions: { rule: 'too-many-members' } });
+  }
+  const parentId = org.parentId;
+  const by = writtenBy(actor, new Date().toISOString());
+  await transact(
+    () =>
+      db.transaction
+        .write(({ org: orgs, orgName, membership }) => [
+          orgs
+            .delete({ orgId })
+            .where((attr, { eq }) => `${eq(attr.version, expected)} AND ${eq(attr.childCount, 0)}`)
+            .commit(),
+          orgName.delete({ parentId, nameKey: org.nameKey }).commit(),
+          orgs.update({ orgId: parentId }).add({ childCount: -1 }).set({ writtenBy: by }).commit(),
+          ...members.data.map((member) => membership.delete({ userId: member.userId, orgId }).commit()),
+        ])
+        .go(),
+    () => changedUnderneath(ifMatch),
+  );
+};

@@ -1,0 +1,33 @@
+import { createChildOrg, deleteOrg, getOrg, updateOrg } from '#domain/orgs/orgs';
+import { listAncestorOrgs, listChildOrgs, listDescendantOrgs } from '#domain/orgs/org-lists';
+import { moveOrg } from '#domain/orgs/move';
+import { defineGroup } from '../group.ts';
+import { created, noContent, ok } from '../reply.ts';
+import { groups } from '../routes.ts';
+import { accessOf } from '../access-of.ts';
+
+export const handler = defineGroup(groups.orgs, {
+  getOrg: async (request) => {
+    const org = await getOrg(accessOf(request), request.params.orgId);
+    return ok(org, org.version);
+  },
+  updateOrg: async (request) => {
+    const org = await updateOrg(accessOf(request), request.params.orgId, request.body, request.ifMatch, request.actor);
+    return ok(org, org.version);
+  },
+  deleteOrg: async (request) => {
+    await deleteOrg(accessOf(request), request.params.orgId, request.ifMatch, request.actor);
+    return noContent();
+  },
+  createChildOrg: async (request) => {
+    const org = await createChildOrg(accessOf(request), request.params.orgId, request.body, request.actor);
+    return { ...created(org, org.version), headers: { location: `/v1/orgs/${org.id}` } };
+  },
+  listChildOrgs: async (request) => ok(await listChildOrgs(accessOf(request), request.params.orgId, request.query)),
+  listDescendantOrgs: async (request) => ok(await listDescendantOrgs(accessOf(request), request.params.orgId, request.query)),
+  listAncestorOrgs: async (request) => ok({ items: await listAncestorOrgs(accessOf(request), request.params.orgId) }),
+  moveOrg: async (request) => {
+    const result = await moveOrg(accessOf(request), request.params.orgId, request.body.newParentId, request.ifMatch, request.actor);
+    return ok(result, result.org.version);
+  },
+});
