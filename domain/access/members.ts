@@ -115,7 +115,10 @@ export const addMember = async (access: AccessRequest, orgId: string, input: New
       db.transaction
         .write(({ membership: memberships, user, userEmail, org: orgs }) => [
           memberships.create(membership).commit(),
-          orgs.check({ orgId }).where((attr, { exists }) => exists(attr.orgId)).commit(),
+          orgs
+            .check({ orgId })
+            .where((attr, { exists }) => exists(attr.orgId))
+            .commit(),
           ...(existing.data
             ? []
             : [

@@ -64,7 +64,17 @@ export const bootstrapPlatform = async (input: { adminEmail: string; platformNam
             user.create({ userId, email, status: 'invited', createdAt: now, updatedAt: now, version: 1, writtenBy: by }).commit(),
           ]),
       membership
-        .put({ userId, orgId: rootOrgId, email, role: 'platform-admin', builtIn: true, createdAt: now, updatedAt: now, version: 1, writtenBy: by })
+        .put({
+          userId,
+          orgId: rootOrgId,
+          email,
+          role: 'platform-admin',
+          builtIn: true,
+          createdAt: now,
+          updatedAt: now,
+          version: 1,
+          writtenBy: by,
+        })
         .commit(),
     ])
     .go();

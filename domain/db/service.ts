@@ -2,6 +2,7 @@ import { Service } from 'electrodb';
 import { MembershipEntity } from '../access/membership.entity.ts';
 import { UserEmailEntity, UserEntity } from '../access/user.entity.ts';
 import { IdempotencyEntity } from '../idempotency/idempotency.entity.ts';
+import { MoveJobEntity } from '../orgs/move-job.entity.ts';
 import { OrgEntity, OrgNameEntity } from '../orgs/org.entity.ts';
 import { entityConfig } from './entity-config.ts';
 
@@ -14,6 +15,7 @@ export const db = new Service(
     userEmail: UserEmailEntity,
     membership: MembershipEntity,
     idempotency: IdempotencyEntity,
+    moveJob: MoveJobEntity,
   },
   entityConfig,
 );

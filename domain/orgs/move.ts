@@ -7,6 +7,8 @@ import { maxTransactionItems, transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
 import { ConflictError, PreconditionFailedError } from '../shared/errors.ts';
 import { maxDepth, mayHoldChild } from './kinds.ts';
+import type { MoveJobItem } from './move-job.entity.ts';
+import { moveInProgress, readMoveJob, runMoveJob, startMoveJob } from './move-job.ts';
 import type { OrgItem } from './org.entity.ts';
 import { OrgPath } from './org-path.ts';
 import { readOrg } from './org-store.ts';
@@ -34,13 +36,29 @@ export const relocate = (item: OrgItem, moved: Pick<OrgItem, 'orgId' | 'path'>, 
   return { ...item, path, pathKey: OrgPath.key(path), treeId: OrgPath.treeId(path), depth: OrgPath.depth(path) };
 };
 
+const resultOf = async (job: MoveJobItem): Promise<MoveResult> => {
+  const moved = await readOrg(job.orgId);
+  if (!moved) throw orgNotFound(job.orgId);
+  return { org: toOrgView(moved), movedOrgs: job.movedOrgs, moveId: job.moveId };
+};
+
+/** Repeating a move that was cut short completes it; a move elsewhere is refused while one is under way. */
+const resumeMove = async (org: OrgItem, newParentId: string, actor: Actor): Promise<MoveResult> => {
+  const job = org.moveId ? await readMoveJob(org.moveId) : null;
+  if (!job || job.state === 'done') throw new ConflictError('A finished move still marks this org; try again shortly');
+  if (job.orgId !== org.orgId || job.toParentId !== newParentId) throw moveInProgress(job.moveId);
+  return resultOf(await runMoveJob(job, actor));
+};
+
 /**
  * Moves an org and its subtree under a new parent. The caller needs `org:move`
  * at both ends; the move is refused if it would make a cycle, break the kind
  * rule or the depth bound, or clash with a sibling's name. Every org of the
  * subtree is rewritten in one transaction conditioned on the versions and
  * child counts that were read, so a concurrent change (a new child included)
- * makes the move fail rather than leave a stale path behind.
+ * makes the move fail rather than leave a stale path behind. A subtree too
+ * large for one transaction moves as a resumable job (move-job.ts) that
+ * readers see all at once when it commits.
  */
 export const moveOrg = async (
   access: AccessRequest,
@@ -54,6 +72,8 @@ export const moveOrg = async (
   const expected = assertVersion(org.version, ifMatch);
   const newParent = assertAllowedOn(grants, target, newParentId, access.permission);
   if (!org.parentId) throw rule('The platform root cannot be moved', 'root');
+  if (org.moveId) return resumeMove(org, newParentId, actor);
+  if (newParent.moveId) throw moveInProgress(newParent.moveId);
   if (OrgPath.isAncestorOrSelf(orgId, newParent.path)) throw rule('An org cannot move under itself or its own subtree', 'cycle');
   if (org.parentId === newParentId) return { org: toOrgView(org), movedOrgs: 0, moveId: null };
   if (!mayHoldChild(newParent.kind, org.kind)) throw rule(`A ${newParent.kind} cannot hold a ${org.kind}`, 'kind');
@@ -61,8 +81,11 @@ export const moveOrg = async (
   const descendants = await readWholeSubtree(org);
   const height = Math.max(0, ...descendants.map((item) => item.depth - org.depth));
   if (newParent.depth + 1 + height > maxDepth) throw rule(`The hierarchy is at most ${maxDepth} levels deep`, 'depth');
+  const inOtherMove = descendants.find((item) => item.moveId);
+  if (inOtherMove?.moveId) throw moveInProgress(inOtherMove.moveId);
   if (descendants.length + 1 > maxAtomicMove) {
-    throw rule(`A subtree of more than ${maxAtomicMove} orgs cannot be moved in one step yet`, 'subtree-too-large');
+    const job = await runMoveJob(await startMoveJob(org, newParent, actor), actor);
+    return resultOf(job);
   }
   const now = new Date().toISOString();
   const by = writtenBy(actor, now);
@@ -108,5 +131,9 @@ export const moveOrg = async (
   );
   const [head] = moved;
   if (!head) throw orgNotFound(orgId);
-  return { org: toOrgView({ ...head.after, parentId: newParentId, version: expected + 1, updatedAt: now }), movedOrgs: moved.length, moveId: null };
+  return {
+    org: toOrgView({ ...head.after, parentId: newParentId, version: expected + 1, updatedAt: now }),
+    movedOrgs: moved.length,
+    moveId: null,
+  };
 };

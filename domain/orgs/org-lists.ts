@@ -3,6 +3,7 @@ import { authorizeOn } from '../access/authorize.ts';
 import { visibleFrom } from '../access/decide.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import type { OrgKind, OrgStatus } from './kinds.ts';
+import { resolveMoves } from './move-resolution.ts';
 import { OrgEntity, type OrgItem } from './org.entity.ts';
 import { OrgPath } from './org-path.ts';
 import { readOrgs } from './org-store.ts';
@@ -63,7 +64,7 @@ export const listChildOrgs = async (access: AccessRequest, orgId: string, query:
       : base;
   const [, page] = await Promise.all([authorizeOn(access, orgId), filtered.go({ cursor: state?.k ?? null, limit })]);
   return {
-    items: page.data.map(toOrgView),
+    items: (await resolveMoves(page.data)).map(toOrgView),
     nextCursor: page.cursor ? encodeCursor({ k: page.cursor }, binding) : null,
   };
 };
@@ -73,7 +74,9 @@ const subtreePage = async (treeId: string, pathKey: string, query: OrgListQuery,
     .subtree({ treeId })
     .begins({ pathKey: `${pathKey}${idStart}` })
     .go({ cursor, limit });
-  return { items: page.data.filter(matches(query)), cursor: page.cursor };
+  // Orgs a committed multi-step move has carried elsewhere are no longer part of this subtree.
+  const items = (await resolveMoves(page.data)).filter((item) => item.pathKey.startsWith(pathKey) && matches(query)(item));
+  return { items, cursor: page.cursor };
 };
 
 interface RootWalk {

@@ -13,4 +13,9 @@ export const OrgPath = {
   /** The channel an org sits under partitions the subtree index; the root and channels key themselves. */
   treeId: (path: string): string => OrgPath.ids(path)[1] ?? 'root',
   depth: (path: string): number => OrgPath.ids(path).length,
+  /** `path` with its leading `from` (an ancestor-or-self path) replaced by `to`. */
+  rebase: (path: string, from: string, to: string): string => {
+    if (path !== from && !path.startsWith(`${from}/`)) throw new Error(`${path} is not under ${from}`);
+    return `${to}${path.slice(from.length)}`;
+  },
 } as const;

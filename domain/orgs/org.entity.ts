@@ -30,6 +30,8 @@ export const OrgEntity = new Entity(
       childCount: { type: 'number', required: true },
       subscriptionState: { type: subscriptionStates },
       subscriptionSince: { type: 'string' },
+      /** Set while a multi-step move (move-job.entity.ts) carries this org. */
+      moveId: { type: 'string' },
       createdAt: { type: 'string', required: true, readOnly: true },
       updatedAt: { type: 'string', required: true },
       version: { type: 'number', required: true },

@@ -5,6 +5,7 @@ import { decide } from '../access/decide.ts';
 import { MembershipEntity } from '../access/membership.entity.ts';
 import { db } from '../db/service.ts';
 import { maxTransactionItems, transact } from '../db/transact.ts';
+import { moveInProgress } from './move-job.ts';
 import { writtenBy } from '../db/written-by.ts';
 import { ConflictError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -123,7 +124,9 @@ export const createChildOrg = async (
             .update({ orgId: parentId })
             .add({ childCount: 1 })
             .set({ writtenBy: by })
-            .where((attr, { eq }) => `${eq(attr.path, parent.path)} AND ${eq(attr.status, 'active')}`)
+            .where(
+              (attr, { eq, notExists }) => `${eq(attr.path, parent.path)} AND ${eq(attr.status, 'active')} AND ${notExists(attr.moveId)}`,
+            )
             .commit(),
         ])
         .go(),
@@ -208,6 +211,8 @@ export const updateOrg = async (
       .where((attr, { eq }) => eq(attr.version, expected))
       .commit();
   const renamed = next.nameKey !== org.nameKey && org.parentId;
+  // A multi-step move re-keys the sibling-name item from the name it started with.
+  if (renamed && org.moveId) throw moveInProgress(org.moveId);
   if (!renamed) {
     await transact(
       () => db.transaction.write(({ org: orgs }) => [update(orgs)]).go(),
