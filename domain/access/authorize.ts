@@ -1,6 +1,6 @@
-import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import type { OrgItem } from '../orgs/org.entity.ts';
 import { readOrg } from '../orgs/org-store.ts';
+import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import type { Caller } from './caller.ts';
 import { type Decision, decide } from './decide.ts';
 import { type Grant, loadGrants } from './grants.ts';

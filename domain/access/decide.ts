@@ -54,6 +54,7 @@ export const decide = (grants: readonly Grant[], org: OrgRef, permission: Permis
 /** The ids of the path the caller can see: from its highest covering grant down. */
 export const visibleFrom = (grants: readonly Grant[], path: string): string[] => {
   const ids = OrgPath.ids(path);
-  const first = ids.findIndex((id) => grants.some((grant) => grant.orgId === id));
+  const granted = new Set(grants.map((grant) => grant.orgId));
+  const first = ids.findIndex((id) => granted.has(id));
   return first < 0 ? [] : ids.slice(first);
 };

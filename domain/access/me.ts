@@ -1,5 +1,5 @@
-import { readOrgs } from '../orgs/org-store.ts';
 import type { OrgKind } from '../orgs/kinds.ts';
+import { readOrgs } from '../orgs/org-store.ts';
 import type { Caller } from './caller.ts';
 import { loadGrants } from './grants.ts';
 import type { RoleName } from './roles.ts';

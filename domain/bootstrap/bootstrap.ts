@@ -1,12 +1,12 @@
 import type { Actor } from '../access/caller.ts';
 import { MembershipEntity } from '../access/membership.entity.ts';
-import { UserEmailEntity, UserEntity } from '../access/user.entity.ts';
+import { UserEmailEntity } from '../access/user.entity.ts';
 import { db } from '../db/service.ts';
 import { writtenBy } from '../db/written-by.ts';
-import { newId, rootOrgId } from '../shared/ids.ts';
 import { OrgEntity } from '../orgs/org.entity.ts';
 import { OrgPath } from '../orgs/org-path.ts';
 import { nameKeyOf } from '../orgs/org-view.ts';
+import { newId, rootOrgId } from '../shared/ids.ts';
 
 export interface BootstrapResult {
   rootOrgId: string;

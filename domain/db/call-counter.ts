@@ -10,7 +10,12 @@ export interface CallCount {
   byCommand: Record<string, number>;
 }
 
-const storage = new AsyncLocalStorage<CallCount>();
+// Shared through globalThis: bundled handlers each carry their own copy of this module, and the
+// local runtime must still see their calls.
+const storageKey = Symbol.for('partner-portal.call-count');
+const registry = globalThis as { [storageKey]?: AsyncLocalStorage<CallCount> };
+registry[storageKey] ??= new AsyncLocalStorage<CallCount>();
+const storage = registry[storageKey];
 
 export const countCalls = async <T>(fn: () => Promise<T>): Promise<{ result: T; calls: CallCount }> => {
   const calls: CallCount = { total: 0, byCommand: {} };

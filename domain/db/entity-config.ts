@@ -1,5 +1,5 @@
-import { documentClient } from './client.ts';
 import { requiredEnv } from '../shared/config.ts';
+import { documentClient } from './client.ts';
 
 /** Shared by every entity: one table, one service name in the key prefixes. */
 export const service = 'pp';

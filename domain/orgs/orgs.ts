@@ -5,22 +5,22 @@ import { decide } from '../access/decide.ts';
 import { MembershipEntity } from '../access/membership.entity.ts';
 import { db } from '../db/service.ts';
 import { maxTransactionItems, transact } from '../db/transact.ts';
-import { moveInProgress } from './move-job.ts';
 import { writtenBy } from '../db/written-by.ts';
 import { ConflictError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import {
   type CreatableKind,
   type CustomerType,
-  type OrgStatus,
-  type SubscriptionState,
   maxDepth,
   mayHoldChild,
   maySubscriptionMove,
+  type OrgStatus,
+  type SubscriptionState,
 } from './kinds.ts';
+import { moveInProgress } from './move-job.ts';
 import type { OrgItem } from './org.entity.ts';
 import { OrgPath } from './org-path.ts';
-import { type OrgView, nameKeyOf, toOrgView } from './org-view.ts';
+import { nameKeyOf, type OrgView, toOrgView } from './org-view.ts';
 
 type TransactionEntities = Parameters<Parameters<typeof db.transaction.write>[0]>[0];
 

@@ -9,7 +9,7 @@ const headerOf = (event: APIGatewayRequestAuthorizerEvent, name: string): string
 };
 
 const allow = (methodArn: string, principalId: string, context: Record<string, string>): APIGatewayAuthorizerResult => ({
-  principalId: principalId || 'anonymous',
+  principalId,
   policyDocument: {
     Version: '2012-10-17',
     Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: methodArn }],
@@ -35,5 +35,6 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     throw new Error('Unauthorized');
   }
   const userId = (await findUserIdByEmail(email)) ?? '';
-  return allow(event.methodArn, userId, { principalId: userId, principalType: 'user', email: email.toLowerCase() });
+  // A verified person nobody has invited yet is still authenticated: they see themselves and nothing else.
+  return allow(event.methodArn, userId || `email:${email.toLowerCase()}`, { principalType: 'user', userId, email: email.toLowerCase() });
 };

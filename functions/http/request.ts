@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { z, ZodType } from 'zod';
+import type { ZodType, z } from 'zod';
 import type { Caller } from '#domain/access/caller';
 import { type FieldError, UnauthorizedError, ValidationError } from '#domain/shared/errors';
 import type { RouteDef } from './route-table-types.ts';
@@ -91,7 +91,7 @@ export const callerFrom = (event: APIGatewayProxyEvent, route: RouteDef): Caller
   }
   const str = (key: string) => (typeof context[key] === 'string' && context[key] !== '' ? (context[key] as string) : undefined);
   return {
-    principalId: str('principalId') ?? '',
+    principalId: (principalType === 'user' ? str('userId') : str('apiKeyId')) ?? '',
     principalType,
     ...(str('email') ? { email: str('email') } : {}),
     ...(str('impersonationId') ? { impersonationId: str('impersonationId') } : {}),

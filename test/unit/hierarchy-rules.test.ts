@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { maySubscriptionMove, mayHoldChild, subscriptionStates } from '#domain/orgs/kinds';
+import { roleNames, roleOf } from '#domain/access/roles';
+import { mayHoldChild, maySubscriptionMove, subscriptionStates } from '#domain/orgs/kinds';
 import { OrgPath } from '#domain/orgs/org-path';
 import { nameKeyOf } from '#domain/orgs/org-view';
-import { roleNames, roleOf } from '#domain/access/roles';
 
 describe('kind rules', () => {
   it.each([

@@ -94,7 +94,10 @@ describe('orgs handler (DynamoDB mocked)', () => {
   });
 
   it('retries a transaction that lost a TransactionConflict, then succeeds', async () => {
-    ddb.on(TransactWriteCommand).rejectsOnce(canceled(['None', 'TransactionConflict', 'None'])).resolves({});
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(canceled(['None', 'TransactionConflict', 'None']))
+      .resolves({});
     const result = await createChild(JSON.stringify({ kind: 'customer', name: 'Globex' }));
     expect(result.statusCode).toBe(201);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);

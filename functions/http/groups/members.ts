@@ -1,9 +1,9 @@
 import { explainAccess } from '#domain/access/explain';
 import { addMember, listMembers, removeMember, updateMember } from '#domain/access/members';
+import { accessOf } from '../access-of.ts';
 import { defineGroup } from '../group.ts';
 import { created, noContent, ok } from '../reply.ts';
 import { groups } from '../routes.ts';
-import { accessOf } from '../access-of.ts';
 
 export const handler = defineGroup(groups.members, {
   listMembers: async (request) => ok(await listMembers(accessOf(request), request.params.orgId, request.query)),

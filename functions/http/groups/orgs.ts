@@ -1,10 +1,10 @@
-import { createChildOrg, deleteOrg, getOrg, updateOrg } from '#domain/orgs/orgs';
-import { listAncestorOrgs, listChildOrgs, listDescendantOrgs } from '#domain/orgs/org-lists';
 import { moveOrg } from '#domain/orgs/move';
+import { listAncestorOrgs, listChildOrgs, listDescendantOrgs } from '#domain/orgs/org-lists';
+import { createChildOrg, deleteOrg, getOrg, updateOrg } from '#domain/orgs/orgs';
+import { accessOf } from '../access-of.ts';
 import { defineGroup } from '../group.ts';
 import { created, noContent, ok } from '../reply.ts';
 import { groups } from '../routes.ts';
-import { accessOf } from '../access-of.ts';
 
 export const handler = defineGroup(groups.orgs, {
   getOrg: async (request) => {

@@ -1,7 +1,7 @@
 import { describeMe } from '#domain/access/me';
 import { roles } from '#domain/access/roles';
 import { defineGroup } from '../group.ts';
-import { buildOpenApiDocument, apiVersion } from '../openapi.ts';
+import { apiVersion, buildOpenApiDocument } from '../openapi.ts';
 import { ok } from '../reply.ts';
 import { groups } from '../routes.ts';
 

@@ -1,0 +1,194 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  ApiKeySourceType,
+  AuthorizationType,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  type Method,
+  MethodLoggingLevel,
+  Period,
+  RequestAuthorizer,
+  RestApi,
+  type UsagePlan,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { RouteDef } from '#functions/http/route-table-types';
+import type { ThrottleConfig, UsagePlanConfig } from '../config.ts';
+import { addProblemResponses } from './problem-responses.ts';
+
+export interface RouteTableApiProps {
+  stageName: string;
+  routes: readonly RouteDef[];
+  /** The function serving each route group, by group name. */
+  functionsByGroup: ReadonlyMap<string, IFunction>;
+  authorizerFunction: IFunction;
+  throttling: ThrottleConfig;
+  usagePlan: UsagePlanConfig;
+  logRetention: RetentionDays;
+}
+
+/** Operation name of the fallback method that turns a wrong method on a known path into a 405 from the handler. */
+export const methodNotAllowedOperation = 'methodNotAllowed';
+
+const accessLogFormat = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: AccessLogField.contextRequestId(),
+    extendedRequestId: AccessLogField.contextExtendedRequestId(),
+    requestTime: AccessLogField.contextRequestTime(),
+    ip: AccessLogField.contextIdentitySourceIp(),
+    userAgent: AccessLogField.contextIdentityUserAgent(),
+    httpMethod: AccessLogField.contextHttpMethod(),
+    resourcePath: AccessLogField.contextResourcePath(),
+    path: AccessLogField.contextPath(),
+    protocol: AccessLogField.contextProtocol(),
+    status: AccessLogField.contextStatus(),
+    responseLength: AccessLogField.contextResponseLength(),
+    responseLatency: AccessLogField.contextResponseLatency(),
+    integrationLatency: AccessLogField.contextIntegrationLatency(),
+    authorizerLatency: AccessLogField.contextAuthorizerIntegrationLatency(),
+    principalId: AccessLogField.contextAuthorizerPrincipalId(),
+    apiKeyId: AccessLogField.contextIdentityApiKeyId(),
+    errorType: '$context.error.responseType',
+    errorMessage: AccessLogField.contextErrorMessage(),
+    xrayTraceId: AccessLogField.contextXrayTraceId(),
+  }),
+);
+
+/**
+ * The public REST API, built from the route table and nothing else: one
+ * method per route, proxied to its group's function, behind the REQUEST
+ * authorizer unless the route is public.
+ *
+ * The authorizer has no identity sources and no result cache: API Gateway
+ * then calls it on every request whatever credentials it carries (a bearer
+ * token today, `x-api-key` later), and a revoked key or role never outlives
+ * the call that revoked it.
+ *
+ * Each path that has routes also gets an unauthenticated ANY method to its
+ * group's function, whose router answers 405 with `Allow` before reading
+ * anything; API Gateway matches explicit methods first.
+ */
+export class RouteTableApi extends Construct {
+  readonly api: RestApi;
+  readonly authorizer: RequestAuthorizer;
+  readonly usagePlan: UsagePlan;
+
+  constructor(scope: Construct, id: string, props: RouteTableApiProps) {
+    super(scope, id);
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+
+    this.api = new RestApi(this, 'Api', {
+      // Derived from the stack (stage and region), so the console tells the APIs apart; API names need not be unique.
+      restApiName: Stack.of(this).stackName,
+      description: 'Partner Portal public API, built from the route table',
+      endpointTypes: [EndpointType.REGIONAL],
+      // Partners' keys will be resolved by the authorizer (usageIdentifierKey), not read from the header by API Gateway.
+      apiKeySourceType: ApiKeySourceType.AUTHORIZER,
+      // Access and execution logs need the account's API Gateway CloudWatch role; kept if the stack goes, as other APIs may rely on it.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: props.stageName,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat,
+        // Errors only, and never request or response bodies: they carry tokens and tenants' data.
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: props.throttling.rateLimit,
+        throttlingBurstLimit: props.throttling.burstLimit,
+      },
+    });
+
+    this.authorizer = new RequestAuthorizer(this, 'CallerAuthorizer', {
+      handler: props.authorizerFunction,
+      identitySources: [],
+      resultsCacheTtl: Duration.seconds(0),
+    });
+
+    const integrations = new Map<string, LambdaIntegration>();
+    const integrationFor = (group: string): LambdaIntegration => {
+      const existing = integrations.get(group);
+      if (existing) return existing;
+      const handler = props.functionsByGroup.get(group);
+      if (!handler) throw new Error(`Route group ${group} has no function`);
+      // One API-wide invoke permission per function, not one per method: a function's resource policy is capped at 20 KB.
+      const integration = new LambdaIntegration(handler, { proxy: true, scopePermissionToMethod: false });
+      integrations.set(group, integration);
+      return integration;
+    };
+
+    const publicMethods: Method[] = [];
+    const groupByPath = new Map<string, string>();
+    for (const route of props.routes) {
+      const resource = this.api.root.resourceForPath(route.path);
+      const method = resource.addMethod(
+        route.method,
+        integrationFor(route.group.name),
+        route.auth === 'caller'
+          ? { operationName: route.id, authorizationType: AuthorizationType.CUSTOM, authorizer: this.authorizer }
+          : { operationName: route.id, authorizationType: AuthorizationType.NONE },
+      );
+      if (route.auth === 'public') publicMethods.push(method);
+      if (!groupByPath.has(route.path)) groupByPath.set(route.path, route.group.name);
+    }
+    for (const [path, group] of groupByPath) {
+      const fallback = this.api.root
+        .resourceForPath(path)
+        .addMethod('ANY', integrationFor(group), { operationName: methodNotAllowedOperation, authorizationType: AuthorizationType.NONE });
+      publicMethods.push(fallback);
+    }
+
+    addProblemResponses(this.api);
+
+    this.usagePlan = this.api.addUsagePlan('PartnerKeys', {
+      description: 'Throttle and quota of partner API keys; keys are attached to it as they are created.',
+      throttle: { rateLimit: props.usagePlan.rateLimit, burstLimit: props.usagePlan.burstLimit },
+      quota: { limit: props.usagePlan.quotaLimit, period: Period[props.usagePlan.quotaPeriod] },
+      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+    });
+
+    this.suppressFindings(publicMethods);
+  }
+
+  private suppressFindings(publicMethods: readonly Method[]): void {
+    Validations.of(this.api).acknowledge(
+      {
+        id: 'AwsSolutions-APIG2',
+        reason:
+          "Requests are validated in the handlers against the route table's zod schemas, which also generate the OpenAPI document; API Gateway models would duplicate them.",
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Callers are authenticated by the REQUEST authorizer, which verifies Cognito user pool tokens and (later) partner API keys; a Cognito authorizer cannot accept API keys.',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason: 'No WAF web ACL yet: stage throttling and the usage plan bound abuse; a web ACL is a per-account deployment decision.',
+      },
+    );
+    for (const method of publicMethods) {
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          method.httpMethod === 'ANY'
+            ? 'Fallback that only answers 405 for a wrong method on a known path; the handler rejects it before any data is read.'
+            : 'Public by the API contract (API.md): the route table marks it auth: public.',
+      });
+    }
+    const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      Validations.of(cloudWatchRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: 'The AWS-maintained policy of the account-wide API Gateway logging role, which access and execution logs need.',
+      });
+    }
+  }
+}

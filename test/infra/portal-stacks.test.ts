@@ -1,0 +1,434 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tableDefinition } from '#domain/db/table-definition';
+import { groups, routes } from '#functions/http/routes';
+import { readConfig } from '#infra/config';
+import { functionKeyMetadata } from '#infra/constructs/portal-function';
+import { methodNotAllowedOperation } from '#infra/constructs/route-table-api';
+import { definePortal, type RegionStacks } from '#infra/stacks/portal';
+
+/*
+ * The app is built and synthesized once per stage (bundling each function
+ * with esbuild is what takes time; CDK reuses an identical bundle across
+ * regions), and every assertion reads the shared templates.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: template properties are arbitrary JSON, read ad hoc by the assertions below.
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; Metadata?: Record<string, unknown> };
+
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+const regions = ['eu-west-1', 'us-east-1'];
+const groupList = Object.values(groups);
+const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+
+/** Node's verdict on each bundle, by asset directory: both regions share the same bundles. */
+const loadedBundles = new Map<string, string>();
+const loadBundle = (bundle: string, region: string): string => {
+  const known = loadedBundles.get(bundle);
+  if (known) return known;
+  // A fresh Node process, as Lambda would load it: a dynamic require or a missing module fails here.
+  const loaded = execFileSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); process.stdout.write(typeof m.handler);`,
+    ],
+    { env: { ...process.env, TABLE_NAME: 'bundle-load-test', AWS_REGION: region, NODE_NO_WARNINGS: '1' }, encoding: 'utf8' },
+  );
+  loadedBundles.set(bundle, loaded);
+  return loaded;
+};
+
+const synthesize = (context: Record<string, unknown>) => {
+  // Asset metadata is what `cdk synth` writes for the local runtime to find bundles; tests check it is there.
+  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:enable-asset-metadata': true, ...context } });
+  const stacks = definePortal(app, readConfig(app.node));
+  const assembly = app.synth();
+  return { app, stacks, outdir: assembly.directory };
+};
+
+const logicalId = (stack: Stack, element: unknown): string => stack.getLogicalId(element as CfnElement);
+const resourcesOf = (template: Template, type: string): [string, Resource][] =>
+  Object.entries(template.findResources(type)) as [string, Resource][];
+const flat = (value: unknown): string => JSON.stringify(value);
+
+/** Full path of every API Gateway resource, rebuilt from PathPart/ParentId. */
+const resourcePaths = (template: Template): Map<string, string> => {
+  const resources = new Map(resourcesOf(template, 'AWS::ApiGateway::Resource'));
+  const paths = new Map<string, string>();
+  const pathOf = (id: string): string => {
+    const known = paths.get(id);
+    if (known) return known;
+    const resource = resources.get(id);
+    if (!resource) throw new Error(`Unknown API resource ${id}`);
+    const parent = resource.Properties.ParentId as { Ref?: string };
+    const path = `${parent.Ref ? pathOf(parent.Ref) : ''}/${resource.Properties.PathPart}`;
+    paths.set(id, path);
+    return path;
+  };
+  for (const id of resources.keys()) pathOf(id);
+  return paths;
+};
+
+/** Every action granted to a role, across all policies attached to it. */
+const actionsOfRole = (template: Template, roleId: string): Set<string> => {
+  const actions = new Set<string>();
+  for (const [, policy] of resourcesOf(template, 'AWS::IAM::Policy')) {
+    if (!flat(policy.Properties.Roles).includes(`"${roleId}"`)) continue;
+    for (const statement of policy.Properties.PolicyDocument.Statement) {
+      for (const action of [statement.Action].flat()) actions.add(action);
+    }
+  }
+  return actions;
+};
+
+describe.each(regions)('stacks in %s', (region) => {
+  let regionStacks: RegionStacks;
+  let data: Template;
+  let api: Template;
+  let outdir: string;
+
+  beforeAll(() => {
+    const built = synthesizeShared();
+    const found = built.stacks.find((stacks) => stacks.region === region);
+    if (!found) throw new Error(`No stacks for ${region}`);
+    regionStacks = found;
+    outdir = built.outdir;
+    data = Template.fromStack(found.data);
+    api = Template.fromStack(found.api);
+  }, 180_000);
+
+  describe('data stack', () => {
+    it('is termination-protected and deployed to its region', () => {
+      expect(regionStacks.data.terminationProtection).toBe(true);
+      expect(regionStacks.data.region).toBe(region);
+      expect(regionStacks.api.region).toBe(region);
+    });
+
+    it('builds the table from the shared definition', () => {
+      const key = (name: string, type: 'HASH' | 'RANGE') => ({ AttributeName: name, KeyType: type });
+      data.resourceCountIs('AWS::DynamoDB::Table', 1);
+      data.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        Properties: {
+          KeySchema: [key(tableDefinition.partitionKey, 'HASH'), key(tableDefinition.sortKey, 'RANGE')],
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          SSESpecification: { SSEEnabled: true },
+          StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+          TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
+          GlobalSecondaryIndexes: tableDefinition.globalIndexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [key(index.partitionKey, 'HASH'), key(index.sortKey, 'RANGE')],
+            Projection: { ProjectionType: 'ALL' },
+          })),
+          // Non-production stage: protected only by retention.
+          DeletionProtectionEnabled: false,
+        },
+      });
+    });
+
+    it('keeps users and the cursor key if the stack goes', () => {
+      data.hasResource('AWS::Cognito::UserPool', {
+        DeletionPolicy: 'Retain',
+        Properties: Match.objectLike({
+          AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+          UsernameAttributes: ['email'],
+          MfaConfiguration: 'OPTIONAL',
+          Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
+        }),
+      });
+      data.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+    });
+  });
+
+  describe('functions', () => {
+    it('has one function per route group, the authorizer and the audit consumer', () => {
+      const functions = resourcesOf(api, 'AWS::Lambda::Function');
+      const keys = functions.map(([, fn]) => fn.Metadata?.[functionKeyMetadata]).sort();
+      expect(keys).toEqual([...groupList.map((group) => `http/${group.name}`), 'authorizer', 'audit'].sort());
+    });
+
+    it('runs every function with the project defaults', () => {
+      for (const [, fn] of resourcesOf(api, 'AWS::Lambda::Function')) {
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          TracingConfig: { Mode: 'Active' },
+          Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: expect.any(String) } },
+        });
+        expect(fn.Properties.Environment.Variables.TABLE_NAME).toBeDefined();
+        expect(fn.Properties.LoggingConfig?.LogGroup).toBeDefined();
+      }
+    });
+
+    it('hands the route groups the cursor key and the authorizer the user pool', () => {
+      for (const group of groupList) {
+        const fn = regionStacks.api.functionsByGroup.get(group.name);
+        const variables = api.toJSON().Resources[logicalId(regionStacks.api, fn?.node.defaultChild)].Properties.Environment.Variables;
+        expect(Object.keys(variables)).toContain('CURSOR_KEY_SECRET_ARN');
+      }
+      const authorizer = api.toJSON().Resources[logicalId(regionStacks.api, regionStacks.api.authorizer.node.defaultChild)];
+      expect(authorizer.Properties.Environment.Variables).toMatchObject({
+        AUTH_MODE: 'cognito',
+        USER_POOL_ID: expect.anything(),
+        USER_POOL_CLIENT_ID: expect.anything(),
+      });
+    });
+
+    it('bundles every function as an ESM index.mjs with source map, loadable by Node', () => {
+      for (const [, fn] of resourcesOf(api, 'AWS::Lambda::Function')) {
+        const assetPath = fn.Metadata?.['aws:asset:path'];
+        expect(assetPath, `asset metadata of ${fn.Metadata?.[functionKeyMetadata]}`).toEqual(expect.stringMatching(/^asset\./));
+        const bundle = join(outdir, String(assetPath), 'index.mjs');
+        expect(existsSync(`${bundle}.map`)).toBe(true);
+        expect(loadBundle(bundle, region)).toBe('function');
+      }
+    });
+  });
+
+  describe('IAM', () => {
+    const roleOf = (fn: IFunction | undefined): string => {
+      if (!fn?.role) throw new Error('function without a role');
+      return logicalId(regionStacks.api, fn.role.node.defaultChild);
+    };
+
+    it.each(groupList.map((group) => [group.name, group.access] as const))(
+      'grants the %s group %s table access and nothing broader',
+      (name, access) => {
+        const actions = actionsOfRole(api, roleOf(regionStacks.api.functionsByGroup.get(name)));
+        const dynamo = [...actions].filter((action) => action.startsWith('dynamodb:'));
+        expect(dynamo).toEqual(expect.arrayContaining(readActions));
+        if (access === 'RO') expect(dynamo.filter((action) => writeActions.includes(action))).toEqual([]);
+        else expect(dynamo).toEqual(expect.arrayContaining(writeActions));
+        expect(dynamo.every((action) => [...readActions, ...writeActions].includes(action))).toBe(true);
+      },
+    );
+
+    it('gives the authorizer read-only access', () => {
+      const actions = [...actionsOfRole(api, roleOf(regionStacks.api.authorizer))];
+      expect(actions.filter((action) => writeActions.includes(action))).toEqual([]);
+    });
+
+    it('lets the audit consumer read the stream and write the table', () => {
+      const actions = actionsOfRole(api, roleOf(regionStacks.api.audit.function));
+      expect([...actions]).toEqual(
+        expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream', ...writeActions]),
+      );
+    });
+
+    it('never grants wildcard DynamoDB actions or table-wide index wildcards', () => {
+      const policies = flat(api.findResources('AWS::IAM::Policy'));
+      expect(policies).not.toMatch(/dynamodb:\*|dynamodb:Scan/);
+      expect(policies).not.toContain('/index/*');
+    });
+  });
+
+  describe('REST API', () => {
+    it('has a method for every route, with the authorizer on caller routes only', () => {
+      const paths = resourcePaths(api);
+      const authorizerId = logicalId(regionStacks.api, regionStacks.api.restApi.authorizer.node.defaultChild);
+      const methods = resourcesOf(api, 'AWS::ApiGateway::Method').map(([, method]) => method.Properties);
+      for (const route of routes) {
+        const method = methods.find(
+          (candidate) => candidate.HttpMethod === route.method && paths.get(candidate.ResourceId.Ref) === route.path,
+        );
+        expect(method, `${route.method} ${route.path}`).toBeDefined();
+        const fn = regionStacks.api.functionsByGroup.get(route.group.name);
+        expect(method).toMatchObject({ OperationName: route.id, Integration: { Type: 'AWS_PROXY' } });
+        expect(flat(method?.Integration.Uri)).toContain(logicalId(regionStacks.api, fn?.node.defaultChild));
+        if (route.auth === 'caller') expect(method).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+        else expect(method?.AuthorizationType).toBe('NONE');
+      }
+    });
+
+    it('answers a wrong method on a known path from the group function (405), never through the authorizer', () => {
+      const paths = resourcePaths(api);
+      const fallbacks = resourcesOf(api, 'AWS::ApiGateway::Method')
+        .map(([, method]) => method.Properties)
+        .filter((method) => method.OperationName === methodNotAllowedOperation);
+      expect(fallbacks.map((method) => paths.get(method.ResourceId.Ref)).sort()).toEqual(
+        [...new Set(routes.map((route) => route.path))].sort(),
+      );
+      for (const method of fallbacks) expect(method).toMatchObject({ HttpMethod: 'ANY', AuthorizationType: 'NONE' });
+    });
+
+    it('runs the REQUEST authorizer on every call, uncached', () => {
+      api.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+      const [, authorizer] = resourcesOf(api, 'AWS::ApiGateway::Authorizer')[0] ?? [];
+      expect(authorizer?.Properties).toMatchObject({ Type: 'REQUEST', AuthorizerResultTtlInSeconds: 0 });
+      expect(authorizer?.Properties.IdentitySource || undefined).toBeUndefined();
+      expect(flat(authorizer?.Properties.AuthorizerUri)).toContain(
+        logicalId(regionStacks.api, regionStacks.api.authorizer.node.defaultChild),
+      );
+    });
+
+    it('logs access as JSON and throttles the stage from context', () => {
+      const throttling = cdkJson.context.throttling as { rateLimit: number; burstLimit: number };
+      const [, stage] = resourcesOf(api, 'AWS::ApiGateway::Stage')[0] ?? [];
+      expect(stage?.Properties).toMatchObject({
+        TracingEnabled: true,
+        AccessLogSetting: { DestinationArn: expect.anything() },
+        MethodSettings: [
+          expect.objectContaining({
+            HttpMethod: '*',
+            ResourcePath: '/*',
+            DataTraceEnabled: false,
+            ThrottlingRateLimit: throttling.rateLimit,
+            ThrottlingBurstLimit: throttling.burstLimit,
+          }),
+        ],
+      });
+      expect(Object.keys(JSON.parse(stage?.Properties.AccessLogSetting.Format))).toEqual(
+        expect.arrayContaining(['requestId', 'status', 'principalId']),
+      );
+    });
+
+    it('keeps a usage plan for partner keys, fed by the authorizer', () => {
+      const usagePlan = cdkJson.context.usagePlan as { rateLimit: number; burstLimit: number; quotaLimit: number; quotaPeriod: string };
+      api.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+      api.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+        Throttle: { RateLimit: usagePlan.rateLimit, BurstLimit: usagePlan.burstLimit },
+        Quota: { Limit: usagePlan.quotaLimit, Period: usagePlan.quotaPeriod },
+        ApiStages: [Match.objectLike({ ApiId: { Ref: logicalId(regionStacks.api, regionStacks.api.restApi.api.node.defaultChild) } })],
+      });
+    });
+
+    it.each([
+      ['UNAUTHORIZED', '401'],
+      ['ACCESS_DENIED', '403'],
+      ['THROTTLED', '429'],
+      ['MISSING_AUTHENTICATION_TOKEN', '404'],
+      ['DEFAULT_4XX', undefined],
+      ['DEFAULT_5XX', undefined],
+    ])('answers %s with a problem document', (type, status) => {
+      const [, response] =
+        resourcesOf(api, 'AWS::ApiGateway::GatewayResponse').find(([, candidate]) => candidate.Properties.ResponseType === type) ?? [];
+      expect(response?.Properties.StatusCode).toBe(status);
+      expect(response?.Properties.ResponseParameters).toMatchObject({
+        'gatewayresponse.header.Content-Type': "'application/problem+json'",
+      });
+      const body = JSON.parse(
+        String(response?.Properties.ResponseTemplates['application/json'])
+          .replace('$context.error.messageString', '"message"')
+          .replace('$context.requestId', 'request-id'),
+      );
+      expect(body).toMatchObject({ type: expect.stringMatching(/^https:\/\//), title: expect.any(String), detail: expect.any(String) });
+      if (status) expect(body.status).toBe(Number(status));
+    });
+  });
+
+  describe('audit stream consumer', () => {
+    it('is wired with bounded retries, bisection, partial failures and an S3 failure destination', () => {
+      const bucketId = logicalId(regionStacks.api, regionStacks.api.auditFailures.bucket.node.defaultChild);
+      api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: logicalId(regionStacks.api, regionStacks.api.audit.function.node.defaultChild) },
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 100,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 3,
+        MaximumRecordAgeInSeconds: 3600,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [bucketId, 'Arn'] } } },
+      });
+    });
+
+    it('queues every stored failure on an encrypted dead-letter queue whose depth is alarmed', () => {
+      const queueId = logicalId(regionStacks.api, regionStacks.api.auditFailures.deadLetterQueue.node.defaultChild);
+      api.hasResource('AWS::SQS::Queue', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ SqsManagedSseEnabled: true }) });
+      api.hasResource('AWS::S3::Bucket', {
+        DeletionPolicy: 'Retain',
+        Properties: Match.objectLike({ NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } } }),
+      });
+      api.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: Match.objectLike({ source: ['aws.s3'], 'detail-type': ['Object Created'] }),
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } })],
+      });
+      api.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        },
+      });
+      api.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: 1,
+      });
+    });
+  });
+
+  it('hard-codes no physical names', () => {
+    const named: Record<string, string> = {
+      'AWS::DynamoDB::Table': 'TableName',
+      'AWS::Lambda::Function': 'FunctionName',
+      'AWS::IAM::Role': 'RoleName',
+      'AWS::S3::Bucket': 'BucketName',
+      'AWS::SQS::Queue': 'QueueName',
+      'AWS::Logs::LogGroup': 'LogGroupName',
+      'AWS::SecretsManager::Secret': 'Name',
+      'AWS::Cognito::UserPool': 'UserPoolName',
+    };
+    for (const template of [data, api]) {
+      for (const [type, property] of Object.entries(named)) {
+        for (const [id, resource] of resourcesOf(template, type))
+          expect(resource.Properties?.[property], `${id}.${property}`).toBeUndefined();
+      }
+    }
+  });
+
+  it('passes cdk-nag (AwsSolutions and Serverless) with every exception acknowledged', () => {
+    // Synthesis already fails on any violation, warnings included; this lists them readably for this region's stacks.
+    const violations = [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) =>
+      [regionStacks.data, regionStacks.api]
+        .flatMap((stack) => pack.validateScope(stack).violations)
+        .map((violation) => ({
+          rule: violation.ruleName,
+          severity: violation.severity,
+          resources: violation.violatingResources.map((resource) => resource.constructPath),
+        })),
+    );
+    expect(violations).toEqual([]);
+    for (const stack of [regionStacks.data, regionStacks.api]) {
+      expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-|Serverless-'))).toEqual([]);
+    }
+  });
+});
+
+describe('production stage', () => {
+  let data: Template;
+
+  beforeAll(() => {
+    // Only the data stack is asserted here, so no function is bundled (CDK's own switch for `cdk synth -e`).
+    const { stacks } = synthesize({ stage: 'prod', region: 'eu-west-1', 'aws:cdk:bundling-stacks': [] });
+    const [only] = stacks;
+    if (!only) throw new Error('No stacks');
+    data = Template.fromStack(only.data);
+  }, 180_000);
+
+  it('turns on deletion protection and threat protection', () => {
+    data.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
+    data.hasResourceProperties('AWS::Cognito::UserPool', {
+      DeletionProtection: 'ACTIVE',
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+    });
+  });
+});
+
+let shared: ReturnType<typeof synthesize> | undefined;
+/** One synthesis for both regions' describe blocks. */
+function synthesizeShared(): ReturnType<typeof synthesize> {
+  shared ??= synthesize({ regions });
+  return shared;
+}
