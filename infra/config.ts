@@ -20,6 +20,8 @@ export interface PortalConfig {
   throttling: ThrottleConfig;
   usagePlan: UsagePlanConfig;
   auditRetentionDays: number;
+  /** The first platform administrator, created (and invited) by the stack's bootstrap. */
+  platformAdminEmail: string;
   /** CloudWatch Logs only accepts a fixed set of retention periods; see `logRetentionChoices`. */
   logRetentionDays: number;
 }
@@ -101,8 +103,14 @@ export const readConfig = (node: Node): PortalConfig => {
     throw new ConfigError(`Context logRetentionDays must be one of ${logRetentionChoices.join(', ')}`);
   }
 
+  const platformAdminEmail = String(parsed(node.tryGetContext('platformAdminEmail') ?? 'admin@platform.test')).toLowerCase();
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(platformAdminEmail)) {
+    throw new ConfigError(`Context platformAdminEmail must be an email address, got ${platformAdminEmail}`);
+  }
+
   return {
     stage,
+    platformAdminEmail,
     regions: regionsFrom(node),
     account,
     throttling: {

@@ -4,6 +4,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { actorOf } from '#domain/access/caller';
 import { withIdempotency } from '#domain/idempotency/idempotency';
+import { loadCursorKey } from '#domain/shared/cursor-key-loader';
 import { MethodNotAllowedError, NotFoundError } from '#domain/shared/errors';
 import { logger } from '../shared/logger.ts';
 import { problemErrorHandler } from './error-handler.ts';
@@ -42,6 +43,7 @@ export const defineGroup = <G extends RouteGroup>(group: G, implementations: NoI
   const table = implementations as unknown as Record<string, (request: RouteRequest<RouteDef>) => Promise<Reply>>;
   const dispatch = async (event: APIGatewayProxyEvent, _context: Context): Promise<APIGatewayProxyResult> => {
     const route = findRoute(event, group);
+    await loadCursorKey();
     const parsed = parseRequest(event, route);
     const implementation = table[route.id];
     if (!implementation) throw new NotFoundError('No such route');

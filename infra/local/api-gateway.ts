@@ -1,4 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { CallCount } from '#domain/db/call-counter';
 import type { RouteDef } from '#functions/http/route-table-types';
 import { authorizerFunction, runAuthorizer } from './authorizer-invocation.ts';
 import { gatewayProblem } from './gateway-responses.ts';
@@ -26,11 +27,21 @@ export interface ApiGatewayOptions {
   /** The REQUEST authorizer of `caller` routes; the stack's own unless a test swaps it. */
   authorizer?: FunctionRef;
   localRoutes?: LocalRoute[];
-  /** Adds `x-dynamodb-calls` (handler) and `x-dynamodb-calls-authorizer` to every reply; local mode only. */
+  /**
+   * Adds `x-dynamodb-calls` (handler), `x-dynamodb-calls-authorizer` and `x-dynamodb-writes` (the
+   * calls of either that wrote) to every reply that reached the function; local mode only.
+   */
   reportDynamoDbCalls?: boolean;
   /** Where failures go, as CloudWatch would hold them; stderr by default. */
   errorLog?: (line: string, error?: unknown) => void;
 }
+
+/** DynamoDB commands that write; tests assert that refused requests make none of them. */
+const writeCommand = /^(?:Put|Update|Delete|BatchWrite|TransactWrite)/;
+
+/** How many of a request's DynamoDB calls wrote something. */
+export const writesOf = (calls: CallCount): number =>
+  Object.entries(calls.byCommand).reduce((sum, [command, count]) => (writeCommand.test(command) ? sum + count : sum), 0);
 
 type Primitive = string | number | boolean;
 const isPrimitive = (value: unknown): value is Primitive => ['string', 'number', 'boolean'].includes(typeof value);
@@ -79,6 +90,7 @@ export const createApiGateway = (options: ApiGatewayOptions) => {
   const invokeRoute = async (request: GatewayRequest, route: RouteDef, target: RouteTarget) => {
     const extraHeaders: Record<string, string> = {};
     let authorizerContext: Record<string, string | number> | null = null;
+    let authorizerWrites = 0;
     if (route.auth === 'caller') {
       const outcome = await runAuthorizer(options.lambda, options.authorizer ?? authorizerFunction, buildAuthorizerEvent(request, target));
       if (outcome.kind === 'unauthorized') return { result: gatewayProblem.unauthorized(), extraHeaders };
@@ -89,6 +101,7 @@ export const createApiGateway = (options: ApiGatewayOptions) => {
       }
       authorizerContext = outcome.context;
       extraHeaders['x-dynamodb-calls-authorizer'] = String(outcome.calls.total);
+      authorizerWrites = writesOf(outcome.calls);
     }
     const invocation = await options.lambda.invoke(route.group, buildProxyEvent(request, target, authorizerContext));
     if (invocation.kind === 'timed-out') return { result: gatewayProblem.gatewayTimeout(options.lambda.timeoutMs), extraHeaders };
@@ -97,6 +110,7 @@ export const createApiGateway = (options: ApiGatewayOptions) => {
       return { result: gatewayProblem.badGateway(), extraHeaders };
     }
     extraHeaders['x-dynamodb-calls'] = String(invocation.calls.total);
+    extraHeaders['x-dynamodb-writes'] = String(authorizerWrites + writesOf(invocation.calls));
     return { result: invocation.value, extraHeaders };
   };
 

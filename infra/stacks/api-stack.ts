@@ -6,6 +6,7 @@ import type { RouteDef, RouteGroup } from '#functions/http/route-table-types';
 import type { PortalConfig } from '../config.ts';
 import { AuditConsumer } from '../constructs/audit-consumer.ts';
 import { AuditFailures } from '../constructs/audit-failures.ts';
+import { PlatformBootstrap } from '../constructs/platform-bootstrap.ts';
 import { PortalFunction } from '../constructs/portal-function.ts';
 import { RouteTableApi } from '../constructs/route-table-api.ts';
 import type { DataStack } from './data-stack.ts';
@@ -80,6 +81,13 @@ export class ApiStack extends Stack {
       authorizerFunction: this.authorizer,
       throttling: config.throttling,
       usagePlan: config.usagePlan,
+      logRetention,
+    });
+
+    new PlatformBootstrap(this, 'Bootstrap', {
+      table: data.table,
+      userPool: data.users.userPool,
+      adminEmail: config.platformAdminEmail,
       logRetention,
     });
 

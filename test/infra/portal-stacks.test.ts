@@ -152,10 +152,17 @@ describe.each(regions)('stacks in %s', (region) => {
   });
 
   describe('functions', () => {
-    it('has one function per route group, the authorizer and the audit consumer', () => {
+    it('has one function per route group, the authorizer, the audit consumer and the bootstrap', () => {
       const functions = resourcesOf(api, 'AWS::Lambda::Function');
       const keys = functions.map(([, fn]) => fn.Metadata?.[functionKeyMetadata]).sort();
-      expect(keys).toEqual([...groupList.map((group) => `http/${group.name}`), 'authorizer', 'audit'].sort());
+      expect(keys).toEqual([...groupList.map((group) => `http/${group.name}`), 'authorizer', 'audit', 'bootstrap'].sort());
+    });
+
+    it('bootstraps the root org and the first platform admin once per stack, served by our own function', () => {
+      api.hasResourceProperties('Custom::PlatformBootstrap', { AdminEmail: 'admin@platform.test' });
+      const [, bootstrap] =
+        resourcesOf(api, 'AWS::Lambda::Function').find(([, fn]) => fn.Metadata?.[functionKeyMetadata] === 'bootstrap') ?? [];
+      expect(bootstrap?.Properties.Environment.Variables.USER_POOL_ID).toBeDefined();
     });
 
     it('runs every function with the project defaults', () => {

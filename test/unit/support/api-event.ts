@@ -26,7 +26,10 @@ export const apiEvent = (input: {
     requestContext: {
       accountId: '000000000000',
       apiId: 'unit',
-      authorizer: input.principalId === undefined ? null : { principalId: input.principalId, userId: input.principalId, principalType: 'user', email: 'unit@test' },
+      authorizer:
+        input.principalId === undefined
+          ? null
+          : { principalId: input.principalId, userId: input.principalId, principalType: 'user', email: 'unit@test' },
       httpMethod: input.method,
       identity: { sourceIp: '203.0.113.9' } as APIGatewayProxyEvent['requestContext']['identity'],
       path,
