@@ -3,9 +3,9 @@ import { MembershipEntity } from '../access/membership.entity.ts';
 import { UserEmailEntity } from '../access/user.entity.ts';
 import { db } from '../db/service.ts';
 import { writtenBy } from '../db/written-by.ts';
+import { newOrgItem } from '../orgs/new-org-item.ts';
 import { OrgEntity } from '../orgs/org.entity.ts';
 import { OrgPath } from '../orgs/org-path.ts';
-import { nameKeyOf } from '../orgs/org-view.ts';
 import { newId, rootOrgId } from '../shared/ids.ts';
 
 export interface BootstrapResult {
@@ -33,30 +33,7 @@ export const bootstrapPlatform = async (input: { adminEmail: string; platformNam
   const name = input.platformName ?? 'Platform';
   await db.transaction
     .write(({ org, user, userEmail, membership }) => [
-      ...(root.data
-        ? []
-        : [
-            org
-              .create({
-                orgId: rootOrgId,
-                kind: 'platform',
-                parentId: '',
-                name,
-                nameKey: nameKeyOf(name),
-                status: 'active',
-                path,
-                pathKey: OrgPath.key(path),
-                treeId: OrgPath.treeId(path),
-                depth: 1,
-                partnerAccess: true,
-                childCount: 0,
-                createdAt: now,
-                updatedAt: now,
-                version: 1,
-                writtenBy: by,
-              })
-              .commit(),
-          ]),
+      ...(root.data ? [] : [org.create(newOrgItem({ orgId: rootOrgId, kind: 'platform', name, parentId: '', path, by })).commit()]),
       ...(existingEmail.data
         ? []
         : [

@@ -18,6 +18,7 @@ import {
   type SubscriptionState,
 } from './kinds.ts';
 import { moveInProgress } from './move-job.ts';
+import { newOrgItem } from './new-org-item.ts';
 import type { OrgItem } from './org.entity.ts';
 import { OrgPath } from './org-path.ts';
 import { nameKeyOf, type OrgView, toOrgView } from './org-view.ts';
@@ -90,28 +91,9 @@ export const createChildOrg = async (
   const nameKey = nameKeyOf(input.name);
   const by = writtenBy(actor, now);
   const item: OrgItem = {
-    orgId,
-    kind: input.kind,
-    name: input.name,
-    nameKey,
-    status: 'active',
-    parentId,
-    path,
-    pathKey: OrgPath.key(path),
-    treeId: OrgPath.treeId(path),
-    depth: OrgPath.depth(path),
-    partnerAccess: true,
-    childCount: 0,
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-    writtenBy: by,
+    ...newOrgItem({ orgId, kind: input.kind, name: input.name, parentId, path, by }),
     ...(input.kind === 'customer'
-      ? {
-          customerType: input.customerType ?? 'standard',
-          subscriptionState: input.subscriptionState ?? 'trial',
-          subscriptionSince: now,
-        }
+      ? { customerType: input.customerType ?? 'standard', subscriptionState: input.subscriptionState ?? 'trial', subscriptionSince: now }
       : {}),
   };
   await transact(
