@@ -124,7 +124,7 @@ export const routes = [
     group: groups.orgs,
     auth: 'caller',
     permission: 'org:delete',
-    summary: 'Delete an org that has no children and no members',
+    summary: 'Delete an org that has no children; its memberships go with it',
     tags: ['Organisations'],
     request: { params: orgParams },
     conditional: true,

@@ -20,8 +20,9 @@ export const paging = {
 
 export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
+/** Open to extension members (`rule`, `currentVersion`, …), as RFC 9457 allows. */
 export const problem = z
-  .object({
+  .looseObject({
     type: z.string(),
     title: z.string(),
     status: z.number().int(),
