@@ -10,14 +10,10 @@ export interface OrgRef {
 
 export type Decision =
   | { allowed: true; grant: Grant; reason: string }
-  | {
-      allowed: false;
-      visible: boolean;
-      rule: 'out-of-scope' | 'missing-permission';
-      reason: string;
-    };
+  | { allowed: false; visible: false; rule: 'out-of-scope'; reason: string }
+  | { allowed: false; visible: true; rule: 'missing-permission'; reason: string; covering: Grant[] };
 
-const grantLabel = (grant: Grant): string => `${grant.role} at ${grant.orgId} (${grant.kind})`;
+export const grantLabel = (grant: Grant): string => `${grant.role} at ${grant.orgId} (${grant.kind})`;
 
 /**
  * The authorization rule, pure: a grant covers an org when it is held at the
@@ -48,6 +44,7 @@ export const decide = (grants: readonly Grant[], org: OrgRef, permission: Permis
     visible: true,
     rule: 'missing-permission',
     reason: `${covering.map(grantLabel).join(', ')} does not carry ${permission}`,
+    covering,
   };
 };
 

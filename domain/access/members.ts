@@ -137,10 +137,14 @@ export const addMember = async (access: AccessRequest, orgId: string, input: New
   return toMemberView(membership);
 };
 
-const loadMembership = async (orgId: string, userId: string): Promise<MembershipItem> => {
-  const { data } = await MembershipEntity.get({ userId, orgId }).go();
-  if (!data) throw memberNotFound(userId);
-  return data;
+/**
+ * The membership is read alongside the authorization but judged after it, so
+ * a caller without scope or permission learns nothing about who is a member.
+ */
+const authorizeOnMember = async (access: AccessRequest, orgId: string, userId: string) => {
+  const [authorized, membership] = await Promise.all([authorizeOn(access, orgId), MembershipEntity.get({ userId, orgId }).go()]);
+  if (!membership.data) throw memberNotFound(userId);
+  return { ...authorized, current: membership.data };
 };
 
 /** Changes a member's role, under the same no-escalation rule as adding one. */
@@ -152,7 +156,7 @@ export const updateMember = async (
   ifMatch: number | null,
   actor: Actor,
 ): Promise<MemberView> => {
-  const [{ org, grants }, current] = await Promise.all([authorizeOn(access, orgId), loadMembership(orgId, userId)]);
+  const { org, grants, current } = await authorizeOnMember(access, orgId, userId);
   const expected = assertVersion(current.version, ifMatch);
   assertMayAssign(grants, org, current.role, 'change');
   assertMayAssign(grants, org, change.role, 'assign');
@@ -183,7 +187,7 @@ export const removeMember = async (
   ifMatch: number | null,
   _actor: Actor,
 ): Promise<void> => {
-  const [{ org, grants }, current] = await Promise.all([authorizeOn(access, orgId), loadMembership(orgId, userId)]);
+  const { org, grants, current } = await authorizeOnMember(access, orgId, userId);
   const expected = assertVersion(current.version, ifMatch);
   assertMayAssign(grants, org, current.role, 'change');
   try {

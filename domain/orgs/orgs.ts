@@ -173,12 +173,14 @@ export const updateOrg = async (
     version: expected + 1,
     writtenBy: by,
   };
+  // The root sits in no parent's children index, so it has no name key to keep in step.
+  const inChildrenIndex = org.parentId !== '';
   const update = (orgs: TransactionEntities['org']) =>
     orgs
       .update({ orgId })
       .set({
         name: next.name,
-        nameKey: next.nameKey,
+        ...(inChildrenIndex ? { nameKey: next.nameKey } : {}),
         status: next.status,
         updatedAt: now,
         version: next.version,
@@ -186,13 +188,10 @@ export const updateOrg = async (
         ...(next.subscriptionState ? { subscriptionState: next.subscriptionState } : {}),
         ...(next.subscriptionSince ? { subscriptionSince: next.subscriptionSince } : {}),
       })
-      .composite({
-        kind: org.kind,
-        ...(org.parentId ? { parentId: org.parentId } : {}),
-      })
+      .composite(inChildrenIndex ? { kind: org.kind, parentId: org.parentId } : {})
       .where((attr, { eq }) => eq(attr.version, expected))
       .commit();
-  const renamed = next.nameKey !== org.nameKey && org.parentId;
+  const renamed = inChildrenIndex && next.nameKey !== org.nameKey;
   // A multi-step move re-keys the sibling-name item from the name it started with.
   if (renamed && org.moveId) throw moveInProgress(org.moveId);
   if (!renamed) {
@@ -202,7 +201,7 @@ export const updateOrg = async (
     );
     return toOrgView(next);
   }
-  const parentId = org.parentId as string;
+  const parentId = org.parentId;
   await transact(
     () =>
       db.transaction
