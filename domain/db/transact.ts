@@ -8,14 +8,18 @@ export interface TransactionOutcome {
 /** DynamoDB refuses a transaction of more items than this. */
 export const maxTransactionItems = 100;
 
-const conflictRetries = 2;
+const conflictRetries = 3;
+
+/** Full jitter: concurrent writers under one parent spread out instead of colliding again in step. */
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
 
 /**
  * Runs a transaction and turns a cancellation into a domain error. A
  * condition that failed at item `i` is handed to `onConditionFailed(i)` so the
  * use case can say which rule broke; a TransactionConflict (another
- * transaction touched the same items) is retried a couple of times and then
- * answered 409, since the client can safely try again.
+ * transaction touched the same items, as concurrent creates under one parent
+ * do) is retried with jittered backoff and then answered 409, since the
+ * client can safely try again.
  */
 export const transact = async (run: () => Promise<TransactionOutcome>, onConditionFailed: (index: number) => Error): Promise<void> => {
   for (let attempt = 0; ; attempt++) {
@@ -29,6 +33,7 @@ export const transact = async (run: () => Promise<TransactionOutcome>, onConditi
         extensions: { reasons: outcome.data.map((item) => item.code) },
       });
     }
+    await backoff(attempt);
   }
 };
 

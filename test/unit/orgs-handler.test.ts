@@ -107,7 +107,7 @@ describe('orgs handler (DynamoDB mocked)', () => {
     ddb.on(TransactWriteCommand).rejects(canceled(['TransactionConflict', 'None', 'None']));
     const result = await createChild(JSON.stringify({ kind: 'customer', name: 'Globex' }));
     expect(result.statusCode).toBe(409);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(3);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(4);
   });
 
   it('names the sibling-name rule when the name item already exists', async () => {
