@@ -22,16 +22,22 @@ export interface ParsedRequest<R extends RouteDef = RouteDef> {
   idempotencyKey: string | null;
 }
 
+/** One field error per issue; an unknown key is named in the path so clients see which field to drop. */
 const issuesOf = (location: string, error: z.ZodError): FieldError[] =>
-  error.issues.map((issue) => ({
-    path: [location, ...issue.path.map(String)].join('.'),
-    message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
-  }));
+  error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [location, ...issue.path.map(String), key].join('.'), message: 'unexpected field' }))
+      : [{ path: [location, ...issue.path.map(String)].join('.'), message: issue.message }],
+  );
 
 const parsePart = (location: string, schema: ZodType | undefined, value: unknown, errors: FieldError[]): unknown => {
   if (!schema) {
-    const present = value !== undefined && value !== null && !(typeof value === 'object' && Object.keys(value).length === 0);
-    if (present) errors.push({ path: location, message: `this route takes no ${location}` });
+    if (value !== undefined && value !== null && typeof value === 'object') {
+      for (const key of Object.keys(value))
+        errors.push({ path: `${location}.${key}`, message: `unexpected field: this route takes no ${location}` });
+    } else if (value !== undefined && value !== null) {
+      errors.push({ path: location, message: `unexpected ${location}: this route takes none` });
+    }
     return {};
   }
   const result = schema.safeParse(value ?? (location === 'body' ? undefined : {}));
