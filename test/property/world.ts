@@ -7,7 +7,7 @@ import { systemActor } from '#domain/db/written-by';
 import { createChildOrg } from '#domain/orgs/orgs';
 import { rootOrgId } from '#domain/shared/ids';
 import { localAudience, localIssuer } from '#functions/authorizer/verify-token';
-import { Model, type ModelOrg, membershipKey, type Principal } from './model/model.ts';
+import { Model, type ModelMembership, type ModelOrg, membershipKey, type Principal } from './model/model.ts';
 import { childKinds, type Kind, maxDepth, nameKey, type Role, roleNames, roleTable } from './model/rules.ts';
 import type { InProcessApi } from './support/api.ts';
 import { wipeTable } from './support/table.ts';
@@ -165,57 +165,58 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
       version: 1,
     });
   }
+  // Level by level; within a level, in rounds that touch each parent once (siblings would contend for their
+  // parent's child count in concurrent transactions).
   for (let depth = 2; depth <= maxDepth; depth++) {
     const level = planned.filter((org) => depthIn(planned, org) === depth);
-    await Promise.all(
-      level.map((org) =>
-        createChildOrg(
-          as(adminUserId, 'org:create'),
-          org.parentId as string,
-          {
-            kind: org.kind as 'channel' | 'partner' | 'customer',
-            name: org.name,
-            ...(org.customerType ? { customerType: org.customerType } : {}),
-            ...(org.subscription ? { subscriptionState: org.subscription as 'trial' | 'active' } : {}),
-          },
-          setupActor,
-          { orgId: org.id },
+    for (const round of rounds(level, (org) => [org.parentId as string])) {
+      await Promise.all(
+        round.map((org) =>
+          createChildOrg(
+            as(adminUserId, 'org:create'),
+            org.parentId as string,
+            {
+              kind: org.kind as 'channel' | 'partner' | 'customer',
+              name: org.name,
+              ...(org.customerType ? { customerType: org.customerType } : {}),
+              ...(org.subscription ? { subscriptionState: org.subscription as 'trial' | 'active' } : {}),
+            },
+            setupActor,
+            { orgId: org.id },
+          ),
         ),
-      ),
-    );
+      );
+    }
     for (const org of level) model.orgs.set(org.id, org);
   }
 
   const emails = personLabels.slice(0, plan.people).map((label) => `${label}.${namespace}@people.test`);
   // Customers weigh triple: their admins are the callers whose member:write is narrower than the roles they may hand out.
   const orgIds = [...model.orgs.values()].flatMap((org) => (org.kind === 'customer' ? [org.id, org.id, org.id] : [org.id]));
-  const grantsByEmail = new Map<string, { orgId: string; role: Role; builtIn: boolean }[]>();
+  const grants: ModelMembership[] = [];
   for (const grant of plan.grants) {
     const email = emails[grant.person % emails.length] as string;
     const org = model.orgs.get(orgIds[grant.org % orgIds.length] as string) as ModelOrg;
     const fitting = roleNames.filter((role) => (roleTable[role].assignableAt as readonly Kind[]).includes(org.kind));
     const role = fitting[grant.role % fitting.length] as Role;
-    const list = grantsByEmail.get(email) ?? [];
-    if (!list.some((g) => g.orgId === org.id)) list.push({ orgId: org.id, role, builtIn: grant.builtIn });
-    grantsByEmail.set(email, list);
+    if (!grants.some((g) => g.email === email && g.orgId === org.id)) {
+      grants.push({ userId: '', email, orgId: org.id, role, builtIn: grant.builtIn, version: 1 });
+    }
   }
-  // One person at a time per email (the first grant creates the user), people in parallel.
-  await Promise.all(
-    [...grantsByEmail].map(async ([email, grants]) => {
-      for (const grant of grants) {
-        const member = await addMember(as(adminUserId, 'member:write'), grant.orgId, { email, ...grant }, setupActor);
-        model.userIdByEmail.set(email, member.userId);
-        model.memberships.set(membershipKey(member.userId, grant.orgId), {
-          userId: member.userId,
-          email,
-          orgId: grant.orgId,
-          role: grant.role,
-          builtIn: grant.builtIn,
-          version: 1,
-        });
-      }
-    }),
-  );
+  // In rounds that touch each person once (the first grant creates the user) and each org once (each add checks
+  // its org in a transaction); the model learns them in the plan's order, whichever call finished first.
+  for (const round of rounds(grants, (grant) => [grant.email, grant.orgId])) {
+    await Promise.all(
+      round.map(async (grant) => {
+        const { email, orgId, role, builtIn } = grant;
+        grant.userId = (await addMember(as(adminUserId, 'member:write'), orgId, { email, role, builtIn }, setupActor)).userId;
+      }),
+    );
+  }
+  for (const member of grants) {
+    model.userIdByEmail.set(member.email, member.userId);
+    model.memberships.set(membershipKey(member.userId, member.orgId), member);
+  }
 
   const tokens = new Map<string, Promise<string>>();
   const forged = new Map<string, Promise<string>>();
@@ -242,6 +243,21 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
     },
     principalOf: (email) => ({ kind: 'user', principalId: model.userIdByEmail.get(email) ?? '', email }),
   };
+};
+
+/** Splits work into rounds, in order, so that no two items of a round share a key: each round may run in parallel. */
+const rounds = <T>(items: readonly T[], keysOf: (item: T) => string[]): T[][] => {
+  const out: { items: T[]; keys: Set<string> }[] = [];
+  for (const item of items) {
+    const keys = keysOf(item);
+    // After the last round holding one of its keys, so that work on one key keeps its order.
+    const last = out.findLastIndex((round) => keys.some((key) => round.keys.has(key)));
+    const round = out[last + 1] ?? { items: [], keys: new Set<string>() };
+    if (last + 1 === out.length) out.push(round);
+    round.items.push(item);
+    for (const key of keys) round.keys.add(key);
+  }
+  return out.map((round) => round.items);
 };
 
 const depthIn = (planned: readonly ModelOrg[], org: ModelOrg): number => {
