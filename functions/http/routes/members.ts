@@ -1,0 +1,78 @@
+import type { RouteDef, RouteGroup } from '../route-table-types.ts';
+import { addMemberBody, explainQuery, explanation, listMembersQuery, member, memberParams, updateMemberBody } from '../schemas/access.ts';
+import { page } from '../schemas/common.ts';
+import { orgParams } from '../schemas/orgs.ts';
+import { noContent, ok } from './responses.ts';
+
+export const membersGroup = {
+  name: 'members',
+  entry: 'functions/http/groups/members.ts',
+  access: 'RW',
+  description: 'Members, roles and access explanations',
+} as const satisfies RouteGroup;
+
+export const membersRoutes = [
+  {
+    id: 'listMembers',
+    method: 'GET',
+    path: '/v1/orgs/{orgId}/members',
+    group: membersGroup,
+    auth: 'caller',
+    permission: 'member:read',
+    summary: 'Members of an org',
+    tags: ['Access'],
+    request: { params: orgParams, query: listMembersQuery },
+    responses: { 200: ok(page(member)) },
+  },
+  {
+    id: 'addMember',
+    method: 'POST',
+    path: '/v1/orgs/{orgId}/members',
+    group: membersGroup,
+    auth: 'caller',
+    permission: 'member:write',
+    summary: 'Give a user (by email) a role at an org',
+    tags: ['Access'],
+    request: { params: orgParams, body: addMemberBody },
+    idempotent: true,
+    responses: { 201: ok(member, 'Created') },
+  },
+  {
+    id: 'updateMember',
+    method: 'PATCH',
+    path: '/v1/orgs/{orgId}/members/{userId}',
+    group: membersGroup,
+    auth: 'caller',
+    permission: 'member:write',
+    summary: 'Change a member’s role',
+    tags: ['Access'],
+    request: { params: memberParams, body: updateMemberBody },
+    conditional: true,
+    responses: { 200: ok(member) },
+  },
+  {
+    id: 'removeMember',
+    method: 'DELETE',
+    path: '/v1/orgs/{orgId}/members/{userId}',
+    group: membersGroup,
+    auth: 'caller',
+    permission: 'member:write',
+    summary: 'Remove a member',
+    tags: ['Access'],
+    request: { params: memberParams },
+    conditional: true,
+    responses: { 204: noContent },
+  },
+  {
+    id: 'explainAccess',
+    method: 'GET',
+    path: '/v1/orgs/{orgId}/access/explain',
+    group: membersGroup,
+    auth: 'caller',
+    permission: 'access:read',
+    summary: 'Whether a user holds a permission on this org, and which grant or rule decides it',
+    tags: ['Access'],
+    request: { params: orgParams, query: explainQuery },
+    responses: { 200: ok(explanation) },
+  },
+] as const satisfies readonly RouteDef[];
