@@ -20,6 +20,9 @@ export interface Actor {
   userId: string | null;
   apiKeyId: string | null;
   impersonatorId: string | null;
+  /** Writes made with an impersonation token: the session, and the role it acts with. */
+  impersonationId?: string | null;
+  actingRole?: string | null;
   requestId: string;
   sourceIp: string | null;
 }

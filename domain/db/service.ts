@@ -1,10 +1,12 @@
 import { Service } from 'electrodb';
 import { MembershipEntity } from '../access/membership.entity.ts';
 import { UserEmailEntity, UserEntity } from '../access/user.entity.ts';
+import { AuditEntryEntity, AuditHeadEntity } from '../audit/audit-entry.entity.ts';
 import { IdempotencyEntity } from '../idempotency/idempotency.entity.ts';
 import { MoveJobEntity } from '../orgs/move-job.entity.ts';
 import { OrgEntity, OrgNameEntity } from '../orgs/org.entity.ts';
 import { entityConfig } from './entity-config.ts';
+import { TombstoneEntity } from './tombstone.entity.ts';
 
 /** The entities composed over the one table, for transactions and collections. */
 export const db = new Service(
@@ -16,6 +18,9 @@ export const db = new Service(
     membership: MembershipEntity,
     idempotency: IdempotencyEntity,
     moveJob: MoveJobEntity,
+    tombstone: TombstoneEntity,
+    auditEntry: AuditEntryEntity,
+    auditHead: AuditHeadEntity,
   },
   entityConfig,
 );

@@ -3,7 +3,8 @@ import type { Actor } from '../access/caller.ts';
 /**
  * Every entity carries who last wrote it. The attribute is required, so an
  * entity cannot be created without an actor; the audit consumer reads it from
- * the stream's new image (and, for deletions, from the tombstone write).
+ * the stream's new image, and for deletions from the tombstone written in the
+ * same transaction as the delete (tombstone.entity.ts).
  */
 export const writtenByAttribute = {
   type: 'map',
@@ -12,6 +13,8 @@ export const writtenByAttribute = {
     userId: { type: 'string' },
     apiKeyId: { type: 'string' },
     impersonatorId: { type: 'string' },
+    impersonationId: { type: 'string' },
+    actingRole: { type: 'string' },
     requestId: { type: 'string', required: true },
     sourceIp: { type: 'string' },
     at: { type: 'string', required: true },
@@ -22,6 +25,9 @@ export interface WrittenBy {
   userId?: string;
   apiKeyId?: string;
   impersonatorId?: string;
+  /** The impersonation session a write was made in, and the role it acted with. */
+  impersonationId?: string;
+  actingRole?: string;
   requestId: string;
   sourceIp?: string;
   at: string;
@@ -31,6 +37,8 @@ export const writtenBy = (actor: Actor, at: string): WrittenBy => ({
   ...(actor.userId ? { userId: actor.userId } : {}),
   ...(actor.apiKeyId ? { apiKeyId: actor.apiKeyId } : {}),
   ...(actor.impersonatorId ? { impersonatorId: actor.impersonatorId } : {}),
+  ...(actor.impersonationId ? { impersonationId: actor.impersonationId } : {}),
+  ...(actor.actingRole ? { actingRole: actor.actingRole } : {}),
   ...(actor.sourceIp ? { sourceIp: actor.sourceIp } : {}),
   requestId: actor.requestId,
   at,

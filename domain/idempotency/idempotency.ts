@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isConditionalCheckFailure } from '../db/transact.ts';
 import { ConflictError, UnprocessableError } from '../shared/errors.ts';
+import { stableJson } from '../shared/stable-json.ts';
 import { IdempotencyEntity } from './idempotency.entity.ts';
 
 /** Kept a little over the 24 hours the API promises. */
@@ -23,13 +24,6 @@ interface StoredReply {
   version?: number;
   headers?: Record<string, string>;
 }
-
-const stableJson = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
 
 const fingerprintOf = (call: IdempotentCall): string =>
   createHash('sha256').update(call.operation).update('\n').update(stableJson(call.fingerprint)).digest('hex');
