@@ -1,6 +1,6 @@
 import type { OrgItem } from '../orgs/org.entity.ts';
 import { readOrg } from '../orgs/org-store.ts';
-import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
+import { ForbiddenError, NotFoundError, PartnerAccessOffError, UnauthorizedError } from '../shared/errors.ts';
 import type { Caller } from './caller.ts';
 import { type Decision, decide } from './decide.ts';
 import { type Grant, loadGrants } from './grants.ts';
@@ -18,6 +18,7 @@ export const orgNotFound = (orgId: string) => new NotFoundError(`Org ${orgId} wa
 export const enforce = (decision: Decision, orgId: string): void => {
   if (decision.allowed) return;
   if (!decision.visible) throw orgNotFound(orgId);
+  if (decision.rule === 'partner-access-off') throw new PartnerAccessOffError(decision.reason, { extensions: { rule: decision.rule } });
   throw new ForbiddenError(decision.reason, {
     extensions: { rule: decision.rule },
   });
@@ -30,6 +31,20 @@ export interface Authorized {
 }
 
 /**
+ * An impersonation session whose own customer is out of its reach has lost
+ * its footing (the impersonator no longer carries `impersonate` there): the
+ * token is no longer good for anything, which is a 401, not a 404.
+ */
+const assertSessionHolds = (access: AccessRequest, grants: readonly Grant[], orgId: string): void => {
+  const [session] = grants;
+  if (access.caller.principalType === 'impersonation' && session?.kind === 'impersonation' && session.orgId === orgId) {
+    throw new UnauthorizedError('The impersonation session no longer holds: its impersonator may no longer impersonate here', {
+      extensions: { rule: 'session-ended' },
+    });
+  }
+};
+
+/**
  * Loads the target org and the caller's grants in parallel (one round trip)
  * and enforces the permission on it. A missing org and an org out of scope
  * answer the same 404.
@@ -38,6 +53,7 @@ export const authorizeOn = async (access: AccessRequest, orgId: string): Promise
   const [org, grants] = await Promise.all([readOrg(orgId), loadGrants(access.caller)]);
   if (!org) throw orgNotFound(orgId);
   const decision = decide(grants, org, access.permission);
+  if (!decision.allowed && decision.rule === 'out-of-scope') assertSessionHolds(access, grants, orgId);
   enforce(decision, orgId);
   return { org, grants, decision };
 };

@@ -1,17 +1,24 @@
+import type { RoleName } from './roles.ts';
+
 /**
  * Who is making a request, as resolved once by the authorizer and handed to
- * every handler through the request context. Grants are never carried here:
- * they are read fresh on every request so a revocation takes effect at once.
+ * every handler through the request context. Grants are never carried here
+ * for users: they are read fresh on every request so a revocation takes
+ * effect at once. An API key's org and role come from its item, which the
+ * authorizer reads on every request (uncached); an impersonation session is
+ * read by the handler beside the other authorization reads.
  */
-export type PrincipalType = 'user' | 'api-key';
+export type PrincipalType = 'user' | 'api-key' | 'impersonation';
 
 export interface Caller {
-  /** `usr_…` for users, `key_…` for API keys; empty when a verified user has no account yet. */
+  /** `usr_…` for users, `key_…` for API keys, `imp_…` for impersonation sessions; empty when a verified user has no account yet. */
   principalId: string;
   principalType: PrincipalType;
   email?: string;
-  /** Set when the request is made with an impersonation token. */
-  impersonationId?: string;
+  /** API keys: the org the key belongs to and the role it carries. */
+  keyOrgId?: string;
+  keyRole?: RoleName;
+  /** Impersonation sessions: the user behind the session. */
   impersonatorId?: string;
 }
 
@@ -27,10 +34,15 @@ export interface Actor {
   sourceIp: string | null;
 }
 
+/** The role an impersonation session acts with in its customer. */
+export const impersonationRole: RoleName = 'customer-admin';
+
 export const actorOf = (caller: Caller, request: { requestId: string; sourceIp: string | null }): Actor => ({
   userId: caller.principalType === 'user' && caller.principalId ? caller.principalId : null,
   apiKeyId: caller.principalType === 'api-key' ? caller.principalId : null,
-  impersonatorId: caller.impersonatorId ?? null,
+  impersonatorId: caller.principalType === 'impersonation' ? (caller.impersonatorId ?? null) : null,
+  impersonationId: caller.principalType === 'impersonation' ? caller.principalId : null,
+  actingRole: caller.principalType === 'impersonation' ? impersonationRole : null,
   requestId: request.requestId,
   sourceIp: request.sourceIp,
 });

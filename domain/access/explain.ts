@@ -8,7 +8,7 @@ export interface Explanation {
   allowed: boolean;
   reason: string;
   /** Null when denied, or when the allowing grant is held above what the asker can see. */
-  grant: { kind: 'membership'; orgId: string; role: RoleName } | null;
+  grant: { kind: Grant['kind']; orgId: string; role: RoleName } | null;
   rule: string | null;
 }
 
@@ -30,7 +30,7 @@ export const explainAccess = async (
     authorizeOn(access, orgId),
     loadGrants({ principalId: subject.userId, principalType: 'user' }),
   ]);
-  const visible = new Set(visibleFrom(askerGrants, org.path));
+  const visible = new Set(visibleFrom(askerGrants, org));
   const label = (grant: Grant) => (visible.has(grant.orgId) ? grantLabel(grant) : hidden);
   const decision = decide(subjectGrants, org, subject.permission);
   if (decision.allowed) {

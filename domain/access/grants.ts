@@ -1,11 +1,13 @@
-import type { Caller } from './caller.ts';
-import { MembershipEntity } from './membership.entity.ts';
+import { db } from '../db/service.ts';
+import { ImpersonationEntity } from '../delegation/impersonation.entity.ts';
+import { UnauthorizedError } from '../shared/errors.ts';
+import { type Caller, impersonationRole } from './caller.ts';
 import type { RoleName } from './roles.ts';
 
 /**
- * A grant the caller holds. Only memberships exist so far; the delegated-access
- * kinds (external admin, service assignment, impersonation, API key) join the
- * same principal partition and this union.
+ * The five ways to hold a role somewhere (DESIGN.md, "Authorization"). Each
+ * names the org it is held at and the role it carries; `reach` (decide.ts)
+ * says which orgs it applies to.
  */
 export interface MembershipGrant {
   kind: 'membership';
@@ -14,29 +16,112 @@ export interface MembershipGrant {
   builtIn: boolean;
 }
 
-export type Grant = MembershipGrant;
+export interface ExternalAdminGrant {
+  kind: 'external-admin';
+  orgId: string;
+  role: RoleName;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+export interface ServiceGrant {
+  kind: 'service';
+  /** The account the user is assigned to. */
+  orgId: string;
+  role: RoleName;
+  serviceId: string;
+  linkId: string;
+}
+
+export interface ImpersonationGrant {
+  kind: 'impersonation';
+  /** The customer the session acts in. */
+  orgId: string;
+  role: RoleName;
+  impersonationId: string;
+  impersonatorId: string;
+  endsAt: string;
+  ended: boolean;
+  /** The impersonator's own grants: the session holds only while they still carry `impersonate` on the customer. */
+  impersonatorGrants: Grant[];
+}
+
+export interface ApiKeyGrant {
+  kind: 'api-key';
+  orgId: string;
+  role: RoleName;
+  keyId: string;
+}
+
+export type Grant = MembershipGrant | ExternalAdminGrant | ServiceGrant | ImpersonationGrant | ApiKeyGrant;
+export type GrantKind = Grant['kind'];
 
 /** Users hold a handful of grants; a page this large means one Query in practice. */
 const grantsPageSize = 200;
 
-/** All grants of a principal: one Query on its partition (paged only for unusual principals). */
-export const loadGrants = async (caller: Caller): Promise<Grant[]> => {
-  if (caller.principalType !== 'user' || !caller.principalId) return [];
+/**
+ * Every item of a user's partition in the `grants` collection (memberships,
+ * external-admin grants, service assignments): one Query, paged only for
+ * unusual principals. Expired external-admin grants are dropped here, so
+ * expiry ends them on the next call although TTL removes them later.
+ */
+const loadUserGrants = async (userId: string, nowSeconds: number): Promise<Grant[]> => {
   const grants: Grant[] = [];
   let cursor: string | null = null;
   do {
-    const page: {
-      data: { orgId: string; role: RoleName; builtIn: boolean }[];
-      cursor: string | null;
-    } = await MembershipEntity.query.byPrincipal({ userId: caller.principalId }).go({ cursor, limit: grantsPageSize });
-    for (const item of page.data)
-      grants.push({
-        kind: 'membership',
-        orgId: item.orgId,
-        role: item.role,
-        builtIn: item.builtIn,
-      });
+    const page: Awaited<ReturnType<ReturnType<typeof db.collections.grants>['go']>> = await db.collections
+      .grants({ userId })
+      .go({ cursor, limit: grantsPageSize });
+    for (const item of page.data.membership) grants.push({ kind: 'membership', orgId: item.orgId, role: item.role, builtIn: item.builtIn });
+    for (const item of page.data.externalAdmin) {
+      if (item.expiresAt > nowSeconds)
+        grants.push({ kind: 'external-admin', orgId: item.orgId, role: item.role, expiresAt: item.expiresAt });
+    }
+    for (const item of page.data.serviceAssignment) {
+      grants.push({ kind: 'service', orgId: item.accountId, role: item.role, serviceId: item.serviceId, linkId: item.linkId });
+    }
     cursor = page.cursor;
   } while (cursor);
   return grants;
+};
+
+/** An impersonation session's one grant, with its impersonator's grants to check it against. */
+const loadImpersonationGrants = async (caller: Caller): Promise<Grant[]> => {
+  const [session, impersonatorGrants] = await Promise.all([
+    ImpersonationEntity.get({ impersonationId: caller.principalId }).go(),
+    caller.impersonatorId ? loadUserGrants(caller.impersonatorId, Math.floor(Date.now() / 1000)) : Promise.resolve([]),
+  ]);
+  const item = session.data;
+  if (!item || item.impersonatorId !== caller.impersonatorId || item.endedAt !== undefined || Date.parse(item.endsAt) <= Date.now()) {
+    throw new UnauthorizedError('The impersonation session has ended', { extensions: { rule: 'session-ended' } });
+  }
+  return [
+    {
+      kind: 'impersonation',
+      orgId: item.customerId,
+      role: impersonationRole,
+      impersonationId: item.impersonationId,
+      impersonatorId: item.impersonatorId,
+      endsAt: item.endsAt,
+      ended: item.endedAt !== undefined,
+      impersonatorGrants,
+    },
+  ];
+};
+
+/**
+ * All grants of the caller, read in one parallel round (alongside the target
+ * org's read in `authorizeOn`). Users: one Query on their partition. API
+ * keys: the org and role the authorizer read from the key's item on this very
+ * request. Impersonation sessions: the session's item and the impersonator's grants.
+ */
+export const loadGrants = async (caller: Caller): Promise<Grant[]> => {
+  if (!caller.principalId) return [];
+  if (caller.principalType === 'user') return loadUserGrants(caller.principalId, Math.floor(Date.now() / 1000));
+  if (caller.principalType === 'api-key') {
+    return caller.keyOrgId && caller.keyRole
+      ? [{ kind: 'api-key', orgId: caller.keyOrgId, role: caller.keyRole, keyId: caller.principalId }]
+      : [];
+  }
+  return loadImpersonationGrants(caller);
 };

@@ -1,3 +1,4 @@
+import { tombstoneFor } from '../db/deletion.ts';
 import { db } from '../db/service.ts';
 import { isConditionalCheckFailure, transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
@@ -179,23 +180,29 @@ const changed = (ifMatch: number | null) =>
     ? new ConflictError('The membership changed while this request ran; read it again and retry')
     : new PreconditionFailedError('The membership changed since the version named in If-Match');
 
-/** Removes a membership; its grant is gone on the caller's next request. */
+/** Removes a membership; its grant is gone on the caller's next request. A tombstone records who removed it. */
 export const removeMember = async (
   access: AccessRequest,
   orgId: string,
   userId: string,
   ifMatch: number | null,
-  _actor: Actor,
+  actor: Actor,
 ): Promise<void> => {
   const { org, grants, current } = await authorizeOnMember(access, orgId, userId);
   const expected = assertVersion(current.version, ifMatch);
   assertMayAssign(grants, org, current.role, 'change');
-  try {
-    await MembershipEntity.delete({ userId, orgId })
-      .where((attr, { eq }) => eq(attr.version, expected))
-      .go();
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) throw changed(ifMatch);
-    throw error;
-  }
+  const by = writtenBy(actor, new Date().toISOString());
+  await transact(
+    () =>
+      db.transaction
+        .write(({ membership, tombstone }) => [
+          membership
+            .delete({ userId, orgId })
+            .where((attr, { eq }) => eq(attr.version, expected))
+            .commit(),
+          tombstone.put(tombstoneFor(MembershipEntity.delete({ userId, orgId }), current, 'membership', org, by)).commit(),
+        ])
+        .go(),
+    () => changed(ifMatch),
+  );
 };

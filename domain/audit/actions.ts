@@ -17,6 +17,22 @@ export const auditActions = [
   'member.role_changed',
   'member.updated',
   'member.removed',
+  'external_admin.added',
+  'external_admin.updated',
+  'external_admin.removed',
+  'external_admin.expired',
+  'service.created',
+  'service.updated',
+  'service.ended',
+  'service.account_added',
+  'service.account_removed',
+  'service.assignment_granted',
+  'service.assignment_revoked',
+  'impersonation.started',
+  'impersonation.ended',
+  'api_key.created',
+  'api_key.updated',
+  'api_key.revoked',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

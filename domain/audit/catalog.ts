@@ -1,4 +1,5 @@
 import { membershipAudit } from '../access/membership.audit.ts';
+import { apiKeyAudit, externalAdminAudit, impersonationAudit, serviceAssignmentAudit } from '../delegation/delegation.audit.ts';
 import { orgAudit } from '../orgs/org.audit.ts';
 import type { CatalogEntry } from './descriptor.ts';
 
@@ -10,6 +11,10 @@ import type { CatalogEntry } from './descriptor.ts';
 export const auditCatalog: Readonly<Record<string, CatalogEntry>> = {
   org: { audited: orgAudit },
   membership: { audited: membershipAudit },
+  externalAdmin: { audited: externalAdminAudit },
+  serviceAssignment: { audited: serviceAssignmentAudit },
+  impersonation: { audited: impersonationAudit },
+  apiKey: { audited: apiKeyAudit },
   orgName: { internal: 'sibling-name uniqueness marker, written with the org it names' },
   user: { internal: 'created with the first membership of an email, which member.added records' },
   userEmail: { internal: 'email → user id lookup, written with the user' },

@@ -28,7 +28,8 @@ export interface AuditDescriptor {
   ignoredFields?: readonly string[];
   /** Secrets and hashes: never copied into an entry. */
   secretFields?: readonly string[];
-  actionOf: (change: ItemChange) => AuditAction;
+  /** Null: housekeeping that records nothing (a long-ended session's record expiring, say). */
+  actionOf: (change: ItemChange) => AuditAction | null;
 }
 
 /** Every entity of the table is either audited or named internal, with the reason; the consumer refuses any other. */

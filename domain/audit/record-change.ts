@@ -92,6 +92,8 @@ export const recordChange = async (change: StreamChange, cache: PathCache = new 
   const interpreted = interpretChange(change);
   if (interpreted.kind === 'skip') return 'skipped';
   const { descriptor, item } = interpreted;
+  const action = descriptor.actionOf(interpreted.change);
+  if (action === null) return 'skipped';
   const orgId = descriptor.orgIdOf(item);
   const who = await actorOf(change, interpreted);
   const orgPath = interpreted.entity === 'org' && typeof item.path === 'string' ? item.path : (who.orgPath ?? (await pathOf(orgId, cache)));
@@ -108,7 +110,7 @@ export const recordChange = async (change: StreamChange, cache: PathCache = new 
     sourceIp: stamp.sourceIp ?? null,
     orgId,
     orgPath,
-    action: descriptor.actionOf(interpreted.change),
+    action,
     targetType: descriptor.targetType,
     targetId: descriptor.targetIdOf(item),
     changes: interpreted.changes,

@@ -9,8 +9,8 @@ interface DeleteParams {
 
 /**
  * The tombstone that records who deleted an item, to be written in the same
- * transaction as the delete: `deleteOp` is the ElectroDB delete of the item
- * (only its `.params()` is read), `item` the item as read, `org` the org it
+ * transaction as the delete: `deleteOp` is the entity's own delete of the item
+ * (only its `.params()` is read, for the raw key), `item` the item as read, `org` the org it
  * belongs to (the org itself for an org).
  */
 export const tombstoneFor = (

@@ -2,6 +2,10 @@ import { Service } from 'electrodb';
 import { MembershipEntity } from '../access/membership.entity.ts';
 import { UserEmailEntity, UserEntity } from '../access/user.entity.ts';
 import { AuditEntryEntity, AuditHeadEntity } from '../audit/audit-entry.entity.ts';
+import { ApiKeyEntity } from '../delegation/api-key.entity.ts';
+import { ExternalAdminEntity } from '../delegation/external-admin.entity.ts';
+import { ImpersonationEntity } from '../delegation/impersonation.entity.ts';
+import { ServiceAssignmentEntity } from '../delegation/service-assignment.entity.ts';
 import { IdempotencyEntity } from '../idempotency/idempotency.entity.ts';
 import { MoveJobEntity } from '../orgs/move-job.entity.ts';
 import { OrgEntity, OrgNameEntity } from '../orgs/org.entity.ts';
@@ -16,6 +20,10 @@ export const db = new Service(
     user: UserEntity,
     userEmail: UserEmailEntity,
     membership: MembershipEntity,
+    externalAdmin: ExternalAdminEntity,
+    serviceAssignment: ServiceAssignmentEntity,
+    impersonation: ImpersonationEntity,
+    apiKey: ApiKeyEntity,
     idempotency: IdempotencyEntity,
     moveJob: MoveJobEntity,
     tombstone: TombstoneEntity,

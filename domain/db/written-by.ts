@@ -1,14 +1,24 @@
 import type { Actor } from '../access/caller.ts';
 
+/** Thrown by ElectroDB when a write leaves out who made it. */
+const unstamped = <T>(value?: T): T => {
+  if (value === undefined) throw new Error('Every write must say who made it: set writtenBy');
+  return value;
+};
+
 /**
- * Every entity carries who last wrote it. The attribute is required, so an
- * entity cannot be created without an actor; the audit consumer reads it from
- * the stream's new image, and for deletions from the tombstone written in the
- * same transaction as the delete (tombstone.entity.ts).
+ * Every entity carries who last wrote it. The attribute is required on
+ * create and put, and watches every other attribute so that an update or
+ * patch that leaves it out throws before it is sent: no write can forget its
+ * actor. The audit consumer reads it from the stream's new image, and for
+ * deletions from the tombstone written in the same transaction as the delete
+ * (tombstone.entity.ts).
  */
 export const writtenByAttribute = {
   type: 'map',
   required: true,
+  watch: '*',
+  set: unstamped,
   properties: {
     userId: { type: 'string' },
     apiKeyId: { type: 'string' },

@@ -1,13 +1,14 @@
 import type { AccessRequest } from '../access/authorize.ts';
 import { authorizeOn } from '../access/authorize.ts';
-import { visibleFrom } from '../access/decide.ts';
+import { decide, visibleFrom } from '../access/decide.ts';
+import type { Grant } from '../access/grants.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import type { OrgKind, OrgStatus } from './kinds.ts';
 import { resolveMoves } from './move-resolution.ts';
 import { OrgEntity, type OrgItem } from './org.entity.ts';
 import { OrgPath } from './org-path.ts';
 import { readOrgs } from './org-store.ts';
-import { nameKeyOf, type OrgView, toOrgView } from './org-view.ts';
+import { nameKeyOf, type OrgView, type RestrictedOrgView, toOrgView, viewAs } from './org-view.ts';
 
 export interface OrgListQuery {
   limit?: number | undefined;
@@ -24,6 +25,12 @@ export interface Page<T> {
 }
 
 export const defaultLimit = 25;
+
+/** Listed orgs as the caller may see each: customers that switched partner access off show their restricted summary from above. */
+const asSeenBy =
+  (grants: readonly Grant[]) =>
+  (item: OrgItem): OrgView | RestrictedOrgView =>
+    item.partnerAccess === false ? viewAs(item, decide(grants, item, 'org:read')) : toOrgView(item);
 
 /** Every generated id starts so; a subtree prefix query on `<path>/org_` leaves the org itself out. */
 const idStart = 'org_';
@@ -46,7 +53,11 @@ const matches = (query: OrgListQuery) => (item: Filterable) =>
  * kind (and name prefix with it) narrows the key condition; other filters are
  * applied to the page, which may then hold fewer than `limit` items.
  */
-export const listChildOrgs = async (access: AccessRequest, orgId: string, query: OrgListQuery): Promise<Page<OrgView>> => {
+export const listChildOrgs = async (
+  access: AccessRequest,
+  orgId: string,
+  query: OrgListQuery,
+): Promise<Page<OrgView | RestrictedOrgView>> => {
   const binding = bindingOf('children', orgId, query);
   const state = query.cursor ? decodeCursor<{ k: string }>(query.cursor, binding) : null;
   const limit = query.limit ?? defaultLimit;
@@ -62,9 +73,9 @@ export const listChildOrgs = async (access: AccessRequest, orgId: string, query:
             .join(' AND '),
         )
       : base;
-  const [, page] = await Promise.all([authorizeOn(access, orgId), filtered.go({ cursor: state?.k ?? null, limit })]);
+  const [{ grants }, page] = await Promise.all([authorizeOn(access, orgId), filtered.go({ cursor: state?.k ?? null, limit })]);
   return {
-    items: (await resolveMoves(page.data)).map(toOrgView),
+    items: (await resolveMoves(page.data)).map(asSeenBy(grants)),
     nextCursor: page.cursor ? encodeCursor({ k: page.cursor }, binding) : null,
   };
 };
@@ -119,18 +130,22 @@ const rootDescendants = async (root: OrgItem, query: OrgListQuery, start: RootWa
  * name prefix. One Query on the org's channel partition per page after the
  * authorization round trip; the root's subtree walks the channel partitions.
  */
-export const listDescendantOrgs = async (access: AccessRequest, orgId: string, query: OrgListQuery): Promise<Page<OrgView>> => {
+export const listDescendantOrgs = async (
+  access: AccessRequest,
+  orgId: string,
+  query: OrgListQuery,
+): Promise<Page<OrgView | RestrictedOrgView>> => {
   const binding = bindingOf('descendants', orgId, query);
   const limit = query.limit ?? defaultLimit;
-  const { org } = await authorizeOn(access, orgId);
+  const { org, grants } = await authorizeOn(access, orgId);
   if (org.kind === 'platform') {
     const start = query.cursor ? decodeCursor<RootWalk>(query.cursor, binding) : null;
     const { items, walk } = await rootDescendants(org, query, start, limit);
-    return { items: items.map(toOrgView), nextCursor: walk ? encodeCursor(walk, binding) : null };
+    return { items: items.map(asSeenBy(grants)), nextCursor: walk ? encodeCursor(walk, binding) : null };
   }
   const state = query.cursor ? decodeCursor<{ k: string }>(query.cursor, binding) : null;
   const page = await subtreePage(org.treeId, org.pathKey, query, state?.k ?? null, limit);
-  return { items: page.items.map(toOrgView), nextCursor: page.cursor ? encodeCursor({ k: page.cursor }, binding) : null };
+  return { items: page.items.map(asSeenBy(grants)), nextCursor: page.cursor ? encodeCursor({ k: page.cursor }, binding) : null };
 };
 
 export interface BreadcrumbItem {
@@ -142,7 +157,7 @@ export interface BreadcrumbItem {
 /** From the caller's highest visible org down to this one: the path, then one BatchGet for the names. */
 export const listAncestorOrgs = async (access: AccessRequest, orgId: string): Promise<BreadcrumbItem[]> => {
   const { org, grants } = await authorizeOn(access, orgId);
-  const ids = visibleFrom(grants, org.path);
+  const ids = visibleFrom(grants, org);
   const above = ids.filter((id) => id !== orgId);
   const orgs = await readOrgs(above);
   orgs.set(orgId, org);

@@ -26,6 +26,10 @@ export const OrgEntity = new Entity(
       depth: { type: 'number', required: true },
       customerType: { type: customerTypes },
       partnerAccess: { type: 'boolean', required: true },
+      /** Built-in administrators held here, kept in the same transactions that add, demote or remove them: partner access may be off only while there is one. */
+      builtInAdmins: { type: 'number' },
+      /** `<serviceId>:<linkId>` of each service this org is an account of; a service assignment grants access only while its link is here. */
+      serviceLinks: { type: 'set', items: 'string' },
       /** Kept in the same transactions that add or remove children, so emptiness is a read, and moves see concurrent creates. */
       childCount: { type: 'number', required: true },
       subscriptionState: { type: subscriptionStates },

@@ -3,6 +3,7 @@ import { authorizeOn, enforce } from '../access/authorize.ts';
 import type { Actor } from '../access/caller.ts';
 import { decide } from '../access/decide.ts';
 import { MembershipEntity } from '../access/membership.entity.ts';
+import { tombstoneFor } from '../db/deletion.ts';
 import { db } from '../db/service.ts';
 import { maxTransactionItems, transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
@@ -19,9 +20,9 @@ import {
 } from './kinds.ts';
 import { moveInProgress } from './move-job.ts';
 import { newOrgItem } from './new-org-item.ts';
-import type { OrgItem } from './org.entity.ts';
+import { OrgEntity, type OrgItem } from './org.entity.ts';
 import { OrgPath } from './org-path.ts';
-import { nameKeyOf, type OrgView, toOrgView } from './org-view.ts';
+import { nameKeyOf, type OrgView, type RestrictedOrgView, toOrgView, viewAs } from './org-view.ts';
 
 type TransactionEntities = Parameters<Parameters<typeof db.transaction.write>[0]>[0];
 
@@ -45,8 +46,15 @@ const changedUnderneath = (ifMatch: number | null) =>
     ? new ConflictError('The org changed while this request ran; read it again and retry')
     : new PreconditionFailedError('The org changed since the version named in If-Match');
 
-/** One org by id, if the caller may read it. One round trip (org and grants in parallel). */
-export const getOrg = async (access: AccessRequest, orgId: string): Promise<OrgView> => toOrgView((await authorizeOn(access, orgId)).org);
+/**
+ * One org by id, if the caller may read it: one round trip (org and grants in
+ * parallel). A customer that switched partner access off is shown from above
+ * as its restricted summary.
+ */
+export const getOrg = async (access: AccessRequest, orgId: string): Promise<OrgView | RestrictedOrgView> => {
+  const { org, decision } = await authorizeOn(access, orgId);
+  return viewAs(org, decision);
+};
 
 /**
  * Creates a channel, partner or customer under `parentId`. The kind rule, the
@@ -224,14 +232,18 @@ export const updateOrg = async (
   return toOrgView(next);
 };
 
+/** Each deleted item takes two transaction slots (itself and its tombstone) beside the org's four. */
+const maxMembersDeletedWithOrg = Math.floor((maxTransactionItems - 4) / 2);
+
 /**
  * Deletes an org without children. Its memberships go in the same
- * transaction, so no grant outlives the org it points at.
+ * transaction, so no grant outlives the org it points at; each deleted item
+ * leaves a tombstone naming who deleted it, for the audit log.
  */
 export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: number | null, actor: Actor): Promise<void> => {
   const [{ org }, members] = await Promise.all([
     authorizeOn(access, orgId),
-    MembershipEntity.query.membersOfOrg({ orgId }).go({ limit: maxTransactionItems }),
+    MembershipEntity.query.membersOfOrg({ orgId }).go({ limit: maxMembersDeletedWithOrg + 1 }),
   ]);
   const expected = assertVersion(org.version, ifMatch);
   if (org.kind === 'platform' || !org.parentId)
@@ -242,22 +254,31 @@ export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: n
     throw new ConflictError('Only an org without children can be deleted', {
       extensions: { rule: 'has-children' },
     });
-  if (members.cursor || members.data.length > maxTransactionItems - 4) {
-    throw new ConflictError('Remove some members first: too many to remove in one step', { extensions: { rule: 'too-many-members' } });
+  if (members.cursor || members.data.length > maxMembersDeletedWithOrg) {
+    throw new ConflictError(`Remove some members first: at most ${maxMembersDeletedWithOrg} go with the org in one step`, {
+      extensions: { rule: 'too-many-members' },
+    });
   }
   const parentId = org.parentId;
   const by = writtenBy(actor, new Date().toISOString());
   await transact(
     () =>
       db.transaction
-        .write(({ org: orgs, orgName, membership }) => [
+        .write(({ org: orgs, orgName, membership, tombstone }) => [
           orgs
             .delete({ orgId })
             .where((attr, { eq }) => `${eq(attr.version, expected)} AND ${eq(attr.childCount, 0)}`)
             .commit(),
+          tombstone.put(tombstoneFor(OrgEntity.delete({ orgId }), org, 'org', org, by)).commit(),
           orgName.delete({ parentId, nameKey: org.nameKey }).commit(),
           orgs.update({ orgId: parentId }).add({ childCount: -1 }).set({ writtenBy: by }).commit(),
-          ...members.data.map((member) => membership.delete({ userId: member.userId, orgId }).commit()),
+          ...members.data.flatMap((member) => [
+            membership
+              .delete({ userId: member.userId, orgId })
+              .where((attr, { eq }) => eq(attr.version, member.version))
+              .commit(),
+            tombstone.put(tombstoneFor(MembershipEntity.delete({ userId: member.userId, orgId }), member, 'membership', org, by)).commit(),
+          ]),
         ])
         .go(),
     () => changedUnderneath(ifMatch),

@@ -49,6 +49,13 @@ export class ForbiddenError extends DomainError {
   readonly title = 'Not allowed';
 }
 
+/** Inside the caller's sight, but the customer has switched partner access off and the caller is not one of its own. */
+export class PartnerAccessOffError extends DomainError {
+  readonly statusCode = 403;
+  readonly type = 'partner-access-off';
+  readonly title = 'Partner access is off';
+}
+
 export class NotFoundError extends DomainError {
   readonly statusCode = 404;
   readonly type = 'not-found';

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ZodType, z } from 'zod';
-import type { Caller } from '#domain/access/caller';
+import type { Caller, PrincipalType } from '#domain/access/caller';
+import { roleNames } from '#domain/access/roles';
 import { type FieldError, UnauthorizedError, ValidationError } from '#domain/shared/errors';
 import type { RouteDef } from './route-table-types.ts';
 
@@ -87,20 +88,25 @@ const parseIdempotencyKey = (value: string | undefined, errors: FieldError[]): s
   return value;
 };
 
+const principalTypes: readonly PrincipalType[] = ['user', 'api-key', 'impersonation'];
+const principalKey: Record<PrincipalType, string> = { user: 'userId', 'api-key': 'apiKeyId', impersonation: 'impersonationId' };
+
 /** The caller the authorizer resolved; public routes get an anonymous one. */
 export const callerFrom = (event: APIGatewayProxyEvent, route: RouteDef): Caller => {
   const context = (event.requestContext.authorizer ?? {}) as Record<string, unknown>;
-  const principalType = context.principalType;
-  if (principalType !== 'user' && principalType !== 'api-key') {
+  const principalType = principalTypes.find((type) => type === context.principalType);
+  if (!principalType) {
     if (route.auth === 'public') return { principalId: '', principalType: 'user' };
     throw new UnauthorizedError('Missing or invalid credentials');
   }
   const str = (key: string) => (typeof context[key] === 'string' && context[key] !== '' ? (context[key] as string) : undefined);
+  const keyRole = roleNames.find((role) => role === str('keyRole'));
   return {
-    principalId: (principalType === 'user' ? str('userId') : str('apiKeyId')) ?? '',
+    principalId: str(principalKey[principalType]) ?? '',
     principalType,
     ...(str('email') ? { email: str('email') } : {}),
-    ...(str('impersonationId') ? { impersonationId: str('impersonationId') } : {}),
+    ...(str('keyOrgId') ? { keyOrgId: str('keyOrgId') } : {}),
+    ...(keyRole ? { keyRole } : {}),
     ...(str('impersonatorId') ? { impersonatorId: str('impersonatorId') } : {}),
   };
 };

@@ -1,4 +1,5 @@
 import type { RouteDef, RouteGroup } from './route-table-types.ts';
+import { auditGroup, auditRoutes } from './routes/audit.ts';
 import { membersGroup, membersRoutes } from './routes/members.ts';
 import { orgsGroup, orgsRoutes } from './routes/orgs.ts';
 import { serviceGroup, serviceRoutes } from './routes/service.ts';
@@ -14,9 +15,10 @@ export const groups = {
   service: serviceGroup,
   orgs: orgsGroup,
   members: membersGroup,
+  audit: auditGroup,
 } as const satisfies Record<string, RouteGroup>;
 
-export const routes = [...serviceRoutes, ...orgsRoutes, ...membersRoutes] as const satisfies readonly RouteDef[];
+export const routes = [...serviceRoutes, ...orgsRoutes, ...membersRoutes, ...auditRoutes] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof routes)[number]['id'];
 export type RouteOf<Id extends RouteId> = Extract<(typeof routes)[number], { id: Id }>;

@@ -1,6 +1,16 @@
 import type { RouteDef, RouteGroup } from '../route-table-types.ts';
 import { page } from '../schemas/common.ts';
-import { breadcrumb, createChildBody, listOrgsQuery, moveBody, moveResult, org, orgParams, updateOrgBody } from '../schemas/orgs.ts';
+import {
+  breadcrumb,
+  createChildBody,
+  listOrgsQuery,
+  moveBody,
+  moveResult,
+  org,
+  orgOrSummary,
+  orgParams,
+  updateOrgBody,
+} from '../schemas/orgs.ts';
 import { noContent, ok } from './responses.ts';
 
 export const orgsGroup = {
@@ -18,10 +28,10 @@ export const orgsRoutes = [
     group: orgsGroup,
     auth: 'caller',
     permission: 'org:read',
-    summary: 'One organisation',
+    summary: 'One organisation (a customer that switched partner access off shows its restricted summary from above)',
     tags: ['Organisations'],
     request: { params: orgParams },
-    responses: { 200: ok(org) },
+    responses: { 200: ok(orgOrSummary) },
   },
   {
     id: 'updateOrg',
@@ -72,7 +82,7 @@ export const orgsRoutes = [
     summary: 'Direct children, sorted by kind then name',
     tags: ['Organisations'],
     request: { params: orgParams, query: listOrgsQuery },
-    responses: { 200: ok(page(org)) },
+    responses: { 200: ok(page(orgOrSummary)) },
   },
   {
     id: 'listDescendantOrgs',
@@ -84,7 +94,7 @@ export const orgsRoutes = [
     summary: 'The whole subtree, sorted by path',
     tags: ['Organisations'],
     request: { params: orgParams, query: listOrgsQuery },
-    responses: { 200: ok(page(org)) },
+    responses: { 200: ok(page(orgOrSummary)) },
   },
   {
     id: 'listAncestorOrgs',

@@ -42,7 +42,9 @@ export const listMembersQuery = z.strictObject({ ...paging });
 
 export const explainQuery = z.strictObject({ userId, permission: z.enum(permissions) });
 
-export const grantRef = z.object({ kind: z.enum(['membership']), orgId, role: z.enum(roleNames) }).meta({ id: 'GrantRef' });
+export const grantKinds = ['membership', 'external-admin', 'service', 'impersonation', 'api-key'] as const;
+
+export const grantRef = z.object({ kind: z.enum(grantKinds), orgId, role: z.enum(roleNames) }).meta({ id: 'GrantRef' });
 
 export const explanation = z
   .object({
@@ -53,20 +55,32 @@ export const explanation = z
   })
   .meta({ id: 'Explanation' });
 
+const orgNamed = { orgId, orgName: z.string().nullable(), orgKind: z.enum(orgKinds).nullable() };
+
 export const me = z
   .object({
-    userId: userId.nullable(),
+    userId: userId.nullable().meta({ description: 'The person; for an impersonation session, the impersonator' }),
     email: z.string().nullable(),
-    principalType: z.enum(['user', 'api-key']),
-    memberships: z.array(
-      z.object({
-        orgId,
-        orgName: z.string().nullable(),
-        orgKind: z.enum(orgKinds).nullable(),
-        role: z.enum(roleNames),
-        builtIn: z.boolean(),
-      }),
-    ),
-    impersonation: z.null().meta({ description: 'The active impersonation session, when acting as one' }),
+    principalType: z.enum(['user', 'api-key', 'impersonation']),
+    memberships: z.array(z.object({ ...orgNamed, role: z.enum(roleNames), builtIn: z.boolean() })),
+    delegated: z
+      .array(
+        z.object({
+          ...orgNamed,
+          kind: z.enum(['external-admin', 'service']),
+          role: z.enum(roleNames),
+          serviceId: z.string().nullable(),
+          expiresAt: timestamp.nullable(),
+        }),
+      )
+      .meta({ description: 'Access given from elsewhere: external administration of a customer, service accounts' }),
+    impersonation: z
+      .object({ ...orgNamed, id: z.string(), impersonatorId: userId, actingRole: z.enum(roleNames), endsAt: timestamp })
+      .nullable()
+      .meta({ description: 'The impersonation session, when the request is made with its token' }),
+    apiKey: z
+      .object({ ...orgNamed, id: z.string(), role: z.enum(roleNames) })
+      .nullable()
+      .meta({ description: 'The API key, when the request is made with one' }),
   })
   .meta({ id: 'Me' });

@@ -26,6 +26,23 @@ export const org = z
   })
   .meta({ id: 'Org' });
 
+export const restrictedOrg = z
+  .object({
+    id: orgId,
+    kind: z.enum(orgKinds),
+    name: z.string(),
+    status: z.enum(orgStatuses),
+    partnerAccess: z.literal(false),
+    subscription: subscription.nullable(),
+    restricted: z.literal(true),
+  })
+  .meta({
+    id: 'RestrictedOrg',
+    description: 'A customer that switched partner access off, as seen from above: it exists and is billed, nothing more',
+  });
+
+export const orgOrSummary = z.union([org, restrictedOrg]);
+
 export const createChildBody = z
   .strictObject({
     kind: z.enum(creatableKinds),

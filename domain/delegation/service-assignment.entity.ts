@@ -1,0 +1,52 @@
+import { Entity, type EntityItem } from 'electrodb';
+import { roleNames } from '../access/roles.ts';
+import { entityConfig, service } from '../db/entity-config.ts';
+import { writtenByAttribute } from '../db/written-by.ts';
+
+/**
+ * A provider's user assigned to one account of a service. Held in the
+ * user's partition with their other grants; listed per service on gsi1.
+ *
+ * It grants access only while the account org's `serviceLinks` holds
+ * `<serviceId>:<linkId>`: removing the account from the service, or ending the
+ * service, drops that link from the account in one write, which ends every
+ * assignment to it at once even if deleting the assignment items is cut short;
+ * re-adding the account makes a new link, so leftovers never come back to life.
+ */
+export const ServiceAssignmentEntity = new Entity(
+  {
+    model: { entity: 'serviceAssignment', version: '1', service },
+    attributes: {
+      userId: { type: 'string', required: true, readOnly: true },
+      serviceId: { type: 'string', required: true, readOnly: true },
+      accountId: { type: 'string', required: true, readOnly: true },
+      /** The account's link to the service when assigned (see serviceLinks on the org). */
+      linkId: { type: 'string', required: true, readOnly: true },
+      providerOrgId: { type: 'string', required: true, readOnly: true },
+      ownerOrgId: { type: 'string', required: true, readOnly: true },
+      /** The service's role, copied when assigned: a service's role never changes. */
+      role: { type: roleNames, required: true, readOnly: true },
+      email: { type: 'string', required: true },
+      createdAt: { type: 'string', required: true, readOnly: true },
+      writtenBy: writtenByAttribute,
+    },
+    indexes: {
+      byPrincipal: {
+        collection: 'grants',
+        pk: { field: 'pk', composite: ['userId'] },
+        sk: { field: 'sk', composite: ['serviceId', 'accountId'] },
+      },
+      assignmentsOfService: {
+        index: 'gsi1',
+        pk: { field: 'gsi1pk', composite: ['serviceId'] },
+        sk: { field: 'gsi1sk', composite: ['accountId', 'userId'] },
+      },
+    },
+  },
+  entityConfig,
+);
+
+export type ServiceAssignmentItem = EntityItem<typeof ServiceAssignmentEntity>;
+
+/** How an account's org item names its live link to a service. */
+export const serviceLinkOf = (serviceId: string, linkId: string): string => `${serviceId}:${linkId}`;
