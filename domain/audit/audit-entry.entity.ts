@@ -80,5 +80,4 @@ export const AuditHeadEntity = new Entity(
 
 export type AuditHeadItem = EntityItem<typeof AuditHeadEntity>;
 
-/** Every audit item's partition key starts so; IAM conditions name it (dynamodb:LeadingKeys). */
-export const auditKeyPrefix = `$${service}#audit`;
+export { auditKeyPrefix } from './keys.ts';

@@ -60,8 +60,8 @@ export class AuditConsumer extends Construct {
       logRetention: props.logRetention,
       environment: { AUDIT_RETENTION_DAYS: String(props.auditRetentionDays) },
     });
-    // It writes audit items; issue #3 narrows this to adding audit items only (dynamodb:LeadingKeys).
-    this.function.bindTable(props.table, { accessMode: 'RW' });
+    // Reads orgs, chain heads and tombstones; writes audit items only, with PutItem only (dynamodb:LeadingKeys).
+    this.function.bindTable(props.table, { accessMode: 'AUDIT' });
     this.function.addEventSource(
       new DynamoEventSource(props.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,

@@ -2,22 +2,32 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '#domain/db/table-definition';
+import { writesAnyAuditItem, writesOnlyAuditItems } from './audit-key-conditions.ts';
 
 /** The repository root: entries in the route table are relative to it, and esbuild resolves `#domain/*` from its package.json. */
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** What a function may do with the table. `RO` never writes; `RW` also writes (transactions included). */
-export type TableAccessMode = 'RO' | 'RW';
+/**
+ * What a function may do with the table. `RO` never writes; `RW` also writes
+ * (transactions included) anything but audit items; `AUDIT` reads as `RO`
+ * and writes audit items only, with PutItem only (the audit consumer).
+ */
+export type TableAccessMode = 'RO' | 'RW' | 'AUDIT';
 
 /** Reads. Only Query applies to an index; the others address the base table. */
 const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
-/** TransactWriteItems has no IAM action of its own: it is authorised per contained Put/Update/Delete/ConditionCheck. */
+/**
+ * TransactWriteItems has no IAM action of its own: each contained Put, Update
+ * and Delete is governed by the PutItem, UpdateItem and DeleteItem permissions
+ * (AWS, "Using IAM with DynamoDB transactions", transaction-apis-iam.html)
+ * and addresses one item, so the LeadingKeys conditions apply item by item.
+ */
 const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 export interface PortalFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'logGroup' | 'role'> {
@@ -124,6 +134,12 @@ export class PortalFunction extends NodejsFunction {
    * Grants exactly what `accessMode` allows on the table (built from the
    * shared table definition) and its indexes, and hands the table name to
    * the handler as TABLE_NAME.
+   *
+   * Audit items are enforced in IAM (issue #3): every function but the audit
+   * consumer gets an explicit Deny of writes whose partition key is an audit
+   * key, whatever its mode, so neither a new RW function nor a broader grant
+   * added later (`grantWriteData`) can write them; the audit consumer may
+   * only PutItem, and only audit keys.
    */
   bindTable(table: ITable, { accessMode }: { accessMode: TableAccessMode }): void {
     this.addEnvironment('TABLE_NAME', table.tableName);
@@ -131,6 +147,16 @@ export class PortalFunction extends NodejsFunction {
     const indexArns = tableDefinition.globalIndexes.map((index) => `${table.tableArn}/index/${index.name}`);
     this.addToRolePolicy(new PolicyStatement({ actions: readActions, resources: [table.tableArn] }));
     this.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }));
+    if (accessMode === 'AUDIT') {
+      // PutItem both creates entries and replaces a chain head; IAM cannot tell the two apart, the conditional writes and the hash chain do.
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn], conditions: writesOnlyAuditItems }),
+      );
+      return;
+    }
     if (accessMode === 'RW') this.addToRolePolicy(new PolicyStatement({ actions: writeActions, resources: [table.tableArn] }));
+    this.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.DENY, actions: writeActions, resources: [table.tableArn], conditions: writesAnyAuditItem }),
+    );
   }
 }

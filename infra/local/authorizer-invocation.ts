@@ -1,5 +1,6 @@
 import type { APIGatewayRequestAuthorizerEvent, Statement } from 'aws-lambda';
 import type { CallCount } from '#domain/db/call-counter';
+import { wildcardMatches } from './iam-wildcard.ts';
 import type { FunctionRef, LambdaRuntime } from './lambda-runtime.ts';
 
 /** The authorizer of every `caller` route, as the stack wires it. */
@@ -16,15 +17,6 @@ export type AuthorizerOutcome =
   | { kind: 'failed'; reason: string; error?: unknown };
 
 const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-
-/** IAM wildcards: `*` any run of characters, `?` any one. */
-const wildcardMatches = (pattern: string, value: string, ignoreCase = false): boolean => {
-  const escaped = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replaceAll('*', '.*')
-    .replaceAll('?', '.');
-  return new RegExp(`^${escaped}$`, ignoreCase ? 'i' : '').test(value);
-};
 
 const applies = (statement: Statement, methodArn: string): boolean => {
   const actions = 'Action' in statement ? asList(statement.Action) : [];

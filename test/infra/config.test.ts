@@ -23,6 +23,17 @@ describe('readConfig', () => {
     });
   });
 
+  it('keeps audit entries 400 days when no retention is configured at all', () => {
+    // Prepare
+    const { auditRetentionDays: _configured, ...context } = cdkJson.context;
+
+    // Act
+    const config = readConfig(new App({ context }).node);
+
+    // Assess
+    expect(config.auditRetentionDays).toBe(400);
+  });
+
   it('narrows the app to one region with -c region=…', () => {
     // Act
     const config = configOf({ region: 'ap-southeast-2', stage: 'prod' });

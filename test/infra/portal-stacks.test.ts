@@ -12,6 +12,7 @@ import { groups, routes } from '#functions/http/routes';
 import { readConfig } from '#infra/config';
 import { functionKeyMetadata } from '#infra/constructs/portal-function';
 import { methodNotAllowedOperation } from '#infra/constructs/route-table-api';
+import { wildcardMatches } from '#infra/local/iam-wildcard';
 import { definePortal, type RegionStacks } from '#infra/stacks/portal';
 
 /*
@@ -28,6 +29,13 @@ const regions = ['eu-west-1', 'us-east-1'];
 const groupList = Object.values(groups);
 const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+/** Written out rather than imported: this is the spec the IAM conditions are held to (test/unit/audit-key-conditions.test.ts ties it to real keys). */
+const auditKeyPattern = '$pp#audit*';
+const auditDenyCondition = { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [auditKeyPattern] } };
+const auditAllowCondition = {
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [auditKeyPattern] },
+  Null: { 'dynamodb:LeadingKeys': 'false' },
+};
 
 /** Node's verdict on each bundle, by asset directory: both regions share the same bundles. */
 const loadedBundles = new Map<string, string>();
@@ -79,17 +87,35 @@ const resourcePaths = (template: Template): Map<string, string> => {
   return paths;
 };
 
-/** Every action granted to a role, across all policies attached to it. */
-const actionsOfRole = (template: Template, roleId: string): Set<string> => {
-  const actions = new Set<string>();
-  for (const [, policy] of resourcesOf(template, 'AWS::IAM::Policy')) {
-    if (!flat(policy.Properties.Roles).includes(`"${roleId}"`)) continue;
-    for (const statement of policy.Properties.PolicyDocument.Statement) {
-      for (const action of [statement.Action].flat()) actions.add(action);
-    }
-  }
-  return actions;
-};
+// biome-ignore lint/suspicious/noExplicitAny: policy documents are arbitrary JSON (intrinsics in resources and conditions).
+type Statement = { Effect: 'Allow' | 'Deny'; Action: string | string[]; Resource: any; Condition?: Record<string, unknown> };
+
+const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
+/** Whether a statement's actions cover `action`, wildcards included (`dynamodb:*`, `*`). */
+const covers = (statement: Statement, action: string): boolean =>
+  actionsOf(statement).some((pattern) => wildcardMatches(pattern, action, true));
+
+/** Every statement of every policy attached to a role. */
+const statementsOfRole = (template: Template, roleId: string): Statement[] =>
+  resourcesOf(template, 'AWS::IAM::Policy')
+    .filter(([, policy]) => flat(policy.Properties.Roles).includes(`"${roleId}"`))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+
+/** Every action a role is allowed, across all policies attached to it (Deny statements left out). */
+const actionsOfRole = (template: Template, roleId: string): Set<string> =>
+  new Set(
+    statementsOfRole(template, roleId)
+      .filter((statement) => statement.Effect === 'Allow')
+      .flatMap(actionsOf),
+  );
+
+/** Each function of a template with its key (`http/orgs`, `audit`, …) and the logical id of its execution role. */
+const functionRoles = (template: Template): { key: string; roleId: string }[] =>
+  resourcesOf(template, 'AWS::Lambda::Function').map(([id, fn]) => {
+    const roleId = fn.Properties.Role?.['Fn::GetAtt']?.[0];
+    if (typeof roleId !== 'string') throw new Error(`${id} has no role of this stack`);
+    return { key: String(fn.Metadata?.[functionKeyMetadata]), roleId };
+  });
 
 describe.each(regions)('stacks in %s', (region) => {
   let regionStacks: RegionStacks;
@@ -125,7 +151,8 @@ describe.each(regions)('stacks in %s', (region) => {
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
           SSESpecification: { SSEEnabled: true },
           StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
-          TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
+          // Audit entries and idempotency records carry `expiresAt`; retention depends on this name.
+          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
           GlobalSecondaryIndexes: tableDefinition.globalIndexes.map((index) => ({
             IndexName: index.name,
             KeySchema: [key(index.partitionKey, 'HASH'), key(index.sortKey, 'RANGE')],
@@ -179,6 +206,12 @@ describe.each(regions)('stacks in %s', (region) => {
       }
     });
 
+    it('hands the audit consumer its retention from context (cdk.json: 400 days)', () => {
+      const audit = api.toJSON().Resources[logicalId(regionStacks.api, regionStacks.api.audit.function.node.defaultChild)];
+      expect(cdkJson.context.auditRetentionDays).toBe(400);
+      expect(audit.Properties.Environment.Variables.AUDIT_RETENTION_DAYS).toBe('400');
+    });
+
     it('hands the route groups the cursor key and the authorizer the user pool', () => {
       for (const group of groupList) {
         const fn = regionStacks.api.functionsByGroup.get(group.name);
@@ -227,11 +260,79 @@ describe.each(regions)('stacks in %s', (region) => {
       expect(actions.filter((action) => writeActions.includes(action))).toEqual([]);
     });
 
-    it('lets the audit consumer read the stream and write the table', () => {
+    /** The table's ARN as the API stack sees it, to compare statement resources with. */
+    const tableArnIn = (statements: Statement[]) => {
+      const read = statements.find((statement) => statement.Effect === 'Allow' && covers(statement, 'dynamodb:GetItem'));
+      const tableId = logicalId(regionStacks.data, regionStacks.data.table.node.defaultChild);
+      expect(flat(read?.Resource)).toContain(tableId);
+      expect(flat(read?.Resource)).not.toContain('/index/');
+      return read?.Resource;
+    };
+    const auditDenyOf = (statements: Statement[]) => statements.filter((statement) => statement.Effect === 'Deny');
+
+    it.each([...groupList.filter((group) => group.access === 'RW').map((group) => `http/${group.name}`), 'bootstrap'])(
+      'lets %s write the table but denies it every write of an audit item',
+      (key) => {
+        const fn = functionRoles(api).find((candidate) => candidate.key === key);
+        if (!fn) throw new Error(`no function ${key}`);
+        const statements = statementsOfRole(api, fn.roleId);
+        expect([...actionsOfRole(api, fn.roleId)]).toEqual(expect.arrayContaining(writeActions));
+        expect(auditDenyOf(statements)).toEqual([
+          { Effect: 'Deny', Action: [...writeActions].sort(), Resource: tableArnIn(statements), Condition: auditDenyCondition },
+        ]);
+      },
+    );
+
+    it('lets the audit consumer read the table and its stream, and write nothing but audit items, with PutItem only', () => {
+      const statements = statementsOfRole(api, roleOf(regionStacks.api.audit.function));
       const actions = actionsOfRole(api, roleOf(regionStacks.api.audit.function));
       expect([...actions]).toEqual(
-        expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream', ...writeActions]),
+        expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream', ...readActions]),
       );
+      // PutItem only under the LeadingKeys condition, on the table alone.
+      const puts = statements.filter((statement) => covers(statement, 'dynamodb:PutItem'));
+      expect(puts).toEqual([
+        { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArnIn(statements), Condition: auditAllowCondition },
+      ]);
+      // No other write, in any statement, Allow or Deny.
+      for (const action of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLInsert']) {
+        expect(
+          statements.filter((statement) => covers(statement, action)),
+          action,
+        ).toEqual([]);
+      }
+    });
+
+    it('lets no function but the audit consumer write audit items', () => {
+      const auditRole = roleOf(regionStacks.api.audit.function);
+      const functions = functionRoles(api);
+      expect(functions.filter((fn) => fn.roleId === auditRole).map((fn) => fn.key)).toEqual(['audit']);
+      for (const { key, roleId } of functions.filter((fn) => fn.roleId !== auditRole)) {
+        const statements = statementsOfRole(api, roleId);
+        // Read-only or not, every other function carries the Deny, so a write grant added later cannot reach audit items.
+        expect(auditDenyOf(statements), key).toEqual([
+          expect.objectContaining({ Action: [...writeActions].sort(), Condition: auditDenyCondition }),
+        ]);
+      }
+      // Any role of either stack allowed a DynamoDB write, function or not: the audit consumer under its condition, or one with the Deny.
+      for (const template of [data, api]) {
+        for (const [id, policy] of resourcesOf(template, 'AWS::IAM::Policy')) {
+          const statements = policy.Properties.PolicyDocument.Statement as Statement[];
+          const writes = statements.filter(
+            (statement) => statement.Effect === 'Allow' && writeActions.some((action) => covers(statement, action)),
+          );
+          for (const role of writes.length > 0 ? ([policy.Properties.Roles].flat() as { Ref: string }[]) : []) {
+            if (role.Ref === auditRole) {
+              for (const statement of writes)
+                expect(statement, id).toMatchObject({ Action: 'dynamodb:PutItem', Condition: auditAllowCondition });
+            } else {
+              expect(auditDenyOf(statementsOfRole(template, role.Ref)), `${id} → ${role.Ref}`).toEqual([
+                expect.objectContaining({ Action: [...writeActions].sort(), Condition: auditDenyCondition }),
+              ]);
+            }
+          }
+        }
+      }
     });
 
     it('never grants wildcard DynamoDB actions or table-wide index wildcards', () => {
@@ -338,6 +439,7 @@ describe.each(regions)('stacks in %s', (region) => {
   describe('audit stream consumer', () => {
     it('is wired with bounded retries, bisection, partial failures and an S3 failure destination', () => {
       const bucketId = logicalId(regionStacks.api, regionStacks.api.auditFailures.bucket.node.defaultChild);
+      api.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
       api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: logicalId(regionStacks.api, regionStacks.api.audit.function.node.defaultChild) },
         StartingPosition: 'TRIM_HORIZON',
@@ -348,6 +450,30 @@ describe.each(regions)('stacks in %s', (region) => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [bucketId, 'Arn'] } } },
       });
+      const [[, mapping] = []] = resourcesOf(api, 'AWS::Lambda::EventSourceMapping');
+      // The table's stream, not some other source.
+      expect(flat(mapping?.Properties.EventSourceArn)).toContain('StreamArn');
+    });
+
+    it('never leaves a stream mapping on the default infinite retries or record age', () => {
+      for (const [id, mapping] of resourcesOf(api, 'AWS::Lambda::EventSourceMapping')) {
+        const { MaximumRetryAttempts, MaximumRecordAgeInSeconds } = mapping.Properties;
+        expect(MaximumRetryAttempts, id).toEqual(expect.any(Number));
+        expect(MaximumRetryAttempts, id).not.toBe(-1);
+        expect(MaximumRecordAgeInSeconds, id).toEqual(expect.any(Number));
+        expect(MaximumRecordAgeInSeconds, id).not.toBe(-1);
+      }
+    });
+
+    it('may put failure records in the failure bucket and nothing more there', () => {
+      const bucketId = logicalId(regionStacks.api, regionStacks.api.auditFailures.bucket.node.defaultChild);
+      const s3 = statementsOfRole(api, logicalId(regionStacks.api, regionStacks.api.audit.function.role?.node.defaultChild)).filter(
+        (statement) => actionsOf(statement).some((action) => action.startsWith('s3:')),
+      );
+      expect(s3).toEqual([
+        { Effect: 'Allow', Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] } },
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] } },
+      ]);
     });
 
     it('queues every stored failure on an encrypted dead-letter queue whose depth is alarmed', () => {
@@ -431,6 +557,22 @@ describe('production stage', () => {
       UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
     });
   });
+});
+
+describe('audit retention from context', () => {
+  it('hands a retention given with -c auditRetentionDays=… to the audit consumer', () => {
+    // Prepare: no function is bundled, as for the production stage above; only the environment is read.
+    const { stacks } = synthesize({ region: 'eu-west-1', auditRetentionDays: '30', 'aws:cdk:bundling-stacks': [] });
+    const [only] = stacks;
+    if (!only) throw new Error('No stacks');
+
+    // Act
+    const api = Template.fromStack(only.api);
+
+    // Assess
+    const audit = api.toJSON().Resources[logicalId(only.api, only.api.audit.function.node.defaultChild)];
+    expect(audit.Properties.Environment.Variables.AUDIT_RETENTION_DAYS).toBe('30');
+  }, 180_000);
 });
 
 let shared: ReturnType<typeof synthesize> | undefined;
