@@ -1,6 +1,6 @@
 import { tombstoneFor } from '../db/deletion.ts';
 import { db } from '../db/service.ts';
-import { isConditionalCheckFailure, transact } from '../db/transact.ts';
+import { transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
 import type { OrgItem } from '../orgs/org.entity.ts';
 import type { Page } from '../orgs/org-lists.ts';
@@ -11,8 +11,11 @@ import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { type AccessRequest, authorizeOn } from './authorize.ts';
+import { builtInAdminDelta, countBuiltInAdmins, isBuiltInAdmin, lastBuiltInAdmin } from './built-in-admins.ts';
 import type { Actor } from './caller.ts';
-import type { Grant } from './grants.ts';
+import { decide } from './decide.ts';
+import { type DryRunReport, dryRunReport, violationOf } from './dry-run.ts';
+import { type Grant, loadGrants } from './grants.ts';
 import { MembershipEntity, type MembershipItem } from './membership.entity.ts';
 import type { Permission } from './permissions.ts';
 import { type RoleName, roleOf } from './roles.ts';
@@ -116,10 +119,12 @@ export const addMember = async (access: AccessRequest, orgId: string, input: New
       db.transaction
         .write(({ membership: memberships, user, userEmail, org: orgs }) => [
           memberships.create(membership).commit(),
-          orgs
-            .check({ orgId })
-            .where((attr, { exists }) => exists(attr.orgId))
-            .commit(),
+          isBuiltInAdmin(membership)
+            ? countBuiltInAdmins(orgs, orgId, 1, by)
+            : orgs
+                .check({ orgId })
+                .where((attr, { exists }) => exists(attr.orgId))
+                .commit(),
           ...(existing.data
             ? []
             : [
@@ -163,15 +168,21 @@ export const updateMember = async (
   assertMayAssign(grants, org, change.role, 'assign');
   const now = new Date().toISOString();
   const next: MembershipItem = { ...current, role: change.role, updatedAt: now, version: expected + 1, writtenBy: writtenBy(actor, now) };
-  try {
-    await MembershipEntity.patch({ userId, orgId })
-      .set({ role: next.role, updatedAt: now, version: next.version, writtenBy: next.writtenBy })
-      .where((attr, { eq }) => eq(attr.version, expected))
-      .go();
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) throw changed(ifMatch);
-    throw error;
-  }
+  const delta = builtInAdminDelta(current, next);
+  await transact(
+    () =>
+      db.transaction
+        .write(({ membership, org: orgs }) => [
+          membership
+            .patch({ userId, orgId })
+            .set({ role: next.role, updatedAt: now, version: next.version, writtenBy: next.writtenBy })
+            .where((attr, { eq }) => eq(attr.version, expected))
+            .commit(),
+          ...(delta !== 0 ? [countBuiltInAdmins(orgs, orgId, delta, next.writtenBy)] : []),
+        ])
+        .go(),
+    (index) => (index === 1 ? lastBuiltInAdmin() : changed(ifMatch)),
+  );
   return toMemberView(next);
 };
 
@@ -180,29 +191,51 @@ const changed = (ifMatch: number | null) =>
     ? new ConflictError('The membership changed while this request ran; read it again and retry')
     : new PreconditionFailedError('The membership changed since the version named in If-Match');
 
-/** Removes a membership; its grant is gone on the caller's next request. A tombstone records who removed it. */
+/** Whether the member would still reach the org through another grant once this membership is gone. */
+const losesAccess = async (member: MembershipItem, org: OrgItem): Promise<boolean> => {
+  const grants = await loadGrants({ principalId: member.userId, principalType: 'user' });
+  const rest = grants.filter((grant) => !(grant.kind === 'membership' && grant.orgId === member.orgId));
+  return !decide(rest, org, 'org:read').allowed;
+};
+
+/**
+ * Removes a membership; its grant is gone on the caller's next request. A
+ * tombstone records who removed it. The last built-in administrator of a
+ * customer with partner access off cannot go. With `dryRun`, says what would
+ * happen and writes nothing.
+ */
 export const removeMember = async (
   access: AccessRequest,
   orgId: string,
   userId: string,
-  ifMatch: number | null,
+  options: { ifMatch: number | null; dryRun?: boolean | undefined },
   actor: Actor,
-): Promise<void> => {
+): Promise<DryRunReport | null> => {
   const { org, grants, current } = await authorizeOnMember(access, orgId, userId);
-  const expected = assertVersion(current.version, ifMatch);
+  const expected = assertVersion(current.version, options.ifMatch);
   assertMayAssign(grants, org, current.role, 'change');
+  const delta = builtInAdminDelta(current, null);
+  if (options.dryRun) {
+    const lastAdmin = delta < 0 && org.partnerAccess === false && (org.builtInAdmins ?? 0) <= 1;
+    return dryRunReport({
+      usersLosingAccess: (await losesAccess(current, org)) ? [{ userId, email: current.email, orgId, via: 'membership' }] : [],
+      violations: lastAdmin ? [violationOf(lastBuiltInAdmin())] : [],
+    });
+  }
   const by = writtenBy(actor, new Date().toISOString());
   await transact(
     () =>
       db.transaction
-        .write(({ membership, tombstone }) => [
+        .write(({ membership, tombstone, org: orgs }) => [
           membership
             .delete({ userId, orgId })
             .where((attr, { eq }) => eq(attr.version, expected))
             .commit(),
           tombstone.put(tombstoneFor(MembershipEntity.delete({ userId, orgId }), current, 'membership', org, by)).commit(),
+          ...(delta !== 0 ? [countBuiltInAdmins(orgs, orgId, delta, by)] : []),
         ])
         .go(),
-    () => changed(ifMatch),
+    (index) => (index === 2 ? lastBuiltInAdmin() : changed(options.ifMatch)),
   );
+  return null;
 };

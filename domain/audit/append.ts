@@ -31,7 +31,8 @@ const itemOf = (link: ChainLink, auditLog: string, own: boolean): AuditEntryItem
   prevHash: link.prevHash,
   ...(link.prevAt ? { prevAt: link.prevAt } : {}),
   hash: link.hash,
-  ...(own ? { chainOrg: link.orgId } : {}),
+  // ElectroDB wants every composite of a conditional index on a write; an empty one keeps the copy off the chain index.
+  chainOrg: own ? link.orgId : '',
   expiresAt: expiryOf(link.at),
 });
 

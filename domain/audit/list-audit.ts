@@ -1,9 +1,13 @@
 import { type AccessRequest, authorizeOn } from '../access/authorize.ts';
+import { decide } from '../access/decide.ts';
+import type { Grant } from '../access/grants.ts';
+import type { Permission } from '../access/permissions.ts';
 import type { Page } from '../orgs/org-lists.ts';
 import { defaultLimit } from '../orgs/org-lists.ts';
+import { readOrgs } from '../orgs/org-store.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import type { AuditAction } from './actions.ts';
-import { AuditEntryEntity } from './audit-entry.entity.ts';
+import { AuditEntryEntity, type AuditEntryItem } from './audit-entry.entity.ts';
 import { type AuditEntryView, toAuditEntryView } from './entry-view.ts';
 
 export interface AuditQuery {
@@ -50,9 +54,28 @@ export const listAudit = async (access: AccessRequest, orgId: string, query: Aud
             .join(' AND '),
         )
       : ranged;
-  const [, page] = await Promise.all([
+  const [{ org, grants }, page] = await Promise.all([
     authorizeOn(access, orgId),
     filtered.go({ order: 'desc', cursor: state?.k ?? null, limit: query.limit ?? defaultLimit }),
   ]);
-  return { items: page.data.map(toAuditEntryView), nextCursor: page.cursor ? encodeCursor({ k: page.cursor }, binding) : null };
+  const shown = org.kind === 'customer' ? page.data : await withoutRestricted(page.data, orgId, grants, access.permission);
+  return { items: shown.map(toAuditEntryView), nextCursor: page.cursor ? encodeCursor({ k: page.cursor }, binding) : null };
+};
+
+/**
+ * A customer that switched partner access off drops out of every aggregated
+ * view from above, its audit included (past entries too): the page's entries
+ * of other orgs are checked against their org, one BatchGet per page, and
+ * kept only where the caller could read that org's audit itself.
+ */
+const withoutRestricted = async (entries: AuditEntryItem[], orgId: string, grants: readonly Grant[], permission: Permission) => {
+  const others = [...new Set(entries.map((entry) => entry.orgId))].filter((id) => id !== orgId);
+  if (others.length === 0) return entries;
+  const orgs = await readOrgs(others);
+  const hidden = new Set(
+    [...orgs.values()]
+      .filter((item) => item.partnerAccess === false && !decide(grants, item, permission).allowed)
+      .map((item) => item.orgId),
+  );
+  return entries.filter((entry) => !hidden.has(entry.orgId));
 };

@@ -17,7 +17,7 @@ export const ApiKeyEntity = new Entity(
       orgId: { type: 'string', required: true, readOnly: true },
       name: { type: 'string', required: true },
       role: { type: roleNames, required: true, readOnly: true },
-      /** HMAC-SHA-256 of the secret under the key-hash pepper; never returned, never audited. */
+      /** SHA-256 of the secret (api-key-secret.ts); never returned, never audited. */
       secretHash: { type: 'string', required: true, readOnly: true },
       /** The API Gateway usage-plan key the authorizer names as usage identifier; absent locally. */
       usageKeyValue: { type: 'string', readOnly: true },

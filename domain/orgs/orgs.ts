@@ -138,8 +138,11 @@ export interface OrgChanges {
 
 /**
  * Renames, suspends or reactivates an org, or moves a customer's subscription
- * along its allowed transitions (which also needs `billing:write`). A rename
- * swaps the sibling-name item in the same transaction.
+ * along its allowed transitions (which needs `billing:write`). A change of the
+ * subscription alone needs `billing:write` only: it is billing, which billing
+ * admins do, and which crosses a customer's partner-access restriction (the
+ * partner keeps billing it). A rename swaps the sibling-name item in the
+ * same transaction.
  */
 export const updateOrg = async (
   access: AccessRequest,
@@ -148,7 +151,8 @@ export const updateOrg = async (
   ifMatch: number | null,
   actor: Actor,
 ): Promise<OrgView> => {
-  const { org, grants } = await authorizeOn(access, orgId);
+  const subscriptionOnly = changes.subscriptionState !== undefined && changes.name === undefined && changes.status === undefined;
+  const { org, grants } = await authorizeOn(subscriptionOnly ? { ...access, permission: 'billing:write' } : access, orgId);
   const expected = assertVersion(org.version, ifMatch);
   if (changes.subscriptionState !== undefined) {
     enforce(decide(grants, org, 'billing:write'), orgId);

@@ -12,6 +12,7 @@ export interface RuntimeEnvironment {
   TABLE_NAME: string;
   CURSOR_KEY: string;
   LOCAL_JWT_PUBLIC_JWK: string;
+  IMPERSONATION_TOKEN_KEY: string;
 }
 
 export class RuntimeEnvironmentError extends Error {

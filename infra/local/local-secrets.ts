@@ -5,7 +5,7 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose';
 
 /**
  * The local runtime's own secrets: the dev key that signs `/local/token`
- * tokens and the HMAC key of list cursors. They live in memory unless a
+ * tokens, the HMAC key of list cursors and the one that signs impersonation tokens. They live in memory unless a
  * DATA_DIR keeps the data, and then in that folder too, so tokens and cursors
  * stay valid across restarts just as the data does.
  */
@@ -13,6 +13,7 @@ export interface LocalSecrets {
   signingJwk: JWK;
   publicJwk: JWK;
   cursorKey: string;
+  impersonationKey: string;
 }
 
 const fileName = 'local-secrets.json';
@@ -24,13 +25,14 @@ const generate = async (): Promise<LocalSecrets> => {
     signingJwk: { ...(await exportJWK(privateKey)), kid, alg: 'ES256' },
     publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' },
     cursorKey: randomBytes(32).toString('base64url'),
+    impersonationKey: randomBytes(32).toString('base64url'),
   };
 };
 
 const isSecrets = (value: unknown): value is LocalSecrets => {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return typeof record.signingJwk === 'object' && typeof record.publicJwk === 'object' && typeof record.cursorKey === 'string';
+  return typeof record.signingJwk === 'object' && typeof record.publicJwk === 'object' && typeof record.cursorKey === 'string' && typeof record.impersonationKey === 'string';
 };
 
 const readSaved = async (path: string): Promise<LocalSecrets | undefined> => {

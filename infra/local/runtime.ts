@@ -91,6 +91,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       TABLE_NAME: tableName,
       CURSOR_KEY: secrets.cursorKey,
       LOCAL_JWT_PUBLIC_JWK: JSON.stringify(secrets.publicJwk),
+      IMPERSONATION_TOKEN_KEY: secrets.impersonationKey,
     });
 
     // Imported only now: the route table's modules may read the environment when loaded.

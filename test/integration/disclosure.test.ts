@@ -16,13 +16,15 @@ describe('what a caller may learn', () => {
     const outsider = await member(world.admin, world.partnerB.id, 'partner-admin');
     const technician = await member(world.admin, world.partnerA.id, 'partner-technician');
     const nobody = 'usr_nobody';
-    await expect(removeMember(as(outsider, 'member:write'), world.partnerA.id, nobody, null, actor)).rejects.toThrow(
+    await expect(removeMember(as(outsider, 'member:write'), world.partnerA.id, nobody, { ifMatch: null }, actor)).rejects.toThrow(
       `Org ${world.partnerA.id} was not found`,
     );
     await expect(
       updateMember(as(technician, 'member:write'), world.partnerA.id, nobody, { role: 'read-only' }, null, actor),
     ).rejects.toThrow(ForbiddenError);
-    await expect(removeMember(as(world.admin, 'member:write'), world.partnerA.id, nobody, null, actor)).rejects.toThrow(NotFoundError);
+    await expect(removeMember(as(world.admin, 'member:write'), world.partnerA.id, nobody, { ifMatch: null }, actor)).rejects.toThrow(
+      NotFoundError,
+    );
   });
 
   it('explain names no grant held above the asker’s scope', async () => {

@@ -96,7 +96,7 @@ describe('fresh checks', () => {
     await expect(getOrg(as(user, 'org:update'), partner.id)).resolves.toBeTruthy();
     await updateMember(as(admin, 'member:write'), partner.id, user.principalId, { role: 'read-only' }, null, actor);
     await expect(getOrg(as(user, 'org:update'), partner.id)).rejects.toThrow(ForbiddenError);
-    await removeMember(as(admin, 'member:write'), partner.id, user.principalId, null, actor);
+    await removeMember(as(admin, 'member:write'), partner.id, user.principalId, { ifMatch: null }, actor);
     await expect(getOrg(as(user, 'org:read'), partner.id)).rejects.toThrow(NotFoundError);
   });
 });

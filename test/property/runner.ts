@@ -52,6 +52,8 @@ interface Prepared {
   lock?: string;
   /** An Idempotency-Key replay: it repeats an earlier answer, so what it names was in sight when first answered. */
   replay?: boolean;
+  /** For a 403 the model expects: the problem type it must carry (a restriction names itself). */
+  forbiddenType?: 'forbidden' | 'partner-access-off';
 }
 
 export interface RunStats {
@@ -87,13 +89,14 @@ const parseWith = (schema: ZodType | undefined, value: unknown, present: boolean
 
 /**
  * Every org id an answer names, in ids and in text (an explanation's reason),
- * except under `path` and `parentId`, which name an org's ancestors by design.
+ * except under `path`, `parentId` and `orgPath` (an audit entry's), which name
+ * an org's ancestors by design.
  */
 const orgIdsIn = (value: unknown, found: string[] = []): string[] => {
   if (typeof value === 'string') found.push(...(value.match(/\borg_[0-9a-z]{1,40}\b/g) ?? []));
   else if (Array.isArray(value)) for (const item of value) orgIdsIn(item, found);
   else if (value && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) if (key !== 'path' && key !== 'parentId') orgIdsIn(inner, found);
+    for (const [key, inner] of Object.entries(value)) if (key !== 'path' && key !== 'parentId' && key !== 'orgPath') orgIdsIn(inner, found);
   }
   return found;
 };
@@ -199,8 +202,9 @@ export class Runner {
     const { model } = world;
     const keyed = route.idempotent === true && parsed.idempotencyKey !== null;
     const target = route.permission ? (spec.target?.(parsed) ?? (parsed.params.orgId as string)) : null;
-    const access = route.permission && target ? model.access(principal, target, route.permission) : 'allowed';
-    const denial = access === 'missing' || access === 'hidden' ? 404 : access === 'forbidden' ? 403 : null;
+    const permission = route.permission ? (spec.permission?.(parsed) ?? route.permission) : null;
+    const access = permission && target ? model.access(principal, target, permission) : 'allowed';
+    const denial = access === 'missing' || access === 'hidden' ? 404 : access === 'forbidden' || access === 'restricted' ? 403 : null;
     const cursor = parsed.query.cursor;
     const binding = spec.cursorBinding?.(parsed);
     const cursorValid =
@@ -232,8 +236,9 @@ export class Runner {
       };
     }
     if (denial) {
-      return expect([denial], `${access}: ${route.permission} on ${target}`, {
+      return expect([denial], `${access}: ${permission} on ${target}`, {
         ...more,
+        ...(denial === 403 ? { forbiddenType: access === 'restricted' ? 'partner-access-off' : 'forbidden' } : {}),
         ...(denial === 404 ? { scopeTarget: target ?? '' } : {}),
       });
     }
@@ -342,6 +347,14 @@ export class Runner {
         );
       }
       if (response.status >= 400) this.checkProblem(response);
+      const problemType = (response.json as { type?: unknown } | undefined)?.type;
+      if (
+        response.status === 403 &&
+        prepared.forbiddenType &&
+        problemType !== `https://partner-portal.dev/problems/${prepared.forbiddenType}`
+      ) {
+        mismatch(`a 403 of type ${String(problemType)}, the model says ${prepared.forbiddenType}`);
+      }
       const keyed = prepared.route.idempotent === true && prepared.built.headers?.['idempotency-key'] !== undefined;
       if (refusals.includes(response.status) && response.writes !== null && response.writes > (keyed ? 2 : 0)) {
         // A refused create holding an Idempotency-Key takes the key's lock and lets it go again (2 writes, nothing kept).

@@ -1,5 +1,6 @@
 import type { RouteId } from '#functions/http/routes';
 import type { Model, Principal } from './model/model.ts';
+import type { Permission } from './model/rules.ts';
 import { nameKey } from './model/rules.ts';
 import type { ApiResponse } from './support/api.ts';
 import type { Picker } from './support/picker.ts';
@@ -73,6 +74,8 @@ export interface RouteSpec {
   build: (ctx: Ctx, pick: Picker) => BuiltRequest;
   /** The org the route's permission is checked on (default: the `orgId` path parameter). */
   target?: (call: ParsedCall) => string;
+  /** The permission checked, when the request decides it (default: the route table's). */
+  permission?: (call: ParsedCall) => Permission;
   /** Lists whose cursor is bound to the list: the binding a valid cursor must carry. */
   cursorBinding?: (call: ParsedCall) => string;
   /** The rules behind the permission check: statuses, and what a success must look like. */

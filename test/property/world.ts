@@ -4,6 +4,7 @@ import type { AccessRequest } from '#domain/access/authorize';
 import { addMember } from '#domain/access/members';
 import { bootstrapPlatform } from '#domain/bootstrap/bootstrap';
 import { systemActor } from '#domain/db/written-by';
+import { setPartnerAccess } from '#domain/delegation/partner-access';
 import { createChildOrg } from '#domain/orgs/orgs';
 import { rootOrgId } from '#domain/shared/ids';
 import { localAudience, localIssuer } from '#functions/authorizer/verify-token';
@@ -56,6 +57,7 @@ export interface WorldPlan {
   orgs: { parent: number; kind: number; id: number; name: number; customer: number }[];
   grants: { person: number; org: number; role: number; builtIn: boolean }[];
   people: number;
+  restrict: boolean[];
 }
 
 export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
@@ -68,6 +70,8 @@ export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
     maxLength: 14,
   }),
   people: fc.integer({ min: 4, max: personLabels.length }),
+  /** Which customers switch partner access off (those with a built-in administrator to do it). */
+  restrict: fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }),
 });
 
 /** Who a generated call is made by. */
@@ -126,6 +130,7 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
     status: 'active',
     customerType: null,
     subscription: null,
+    partnerAccess: true,
     version: 1,
   });
   model.userIdByEmail.set(adminEmail, adminUserId);
@@ -162,6 +167,7 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
       status: 'active',
       customerType: isCustomer ? ((['standard', 'internal', 'nfr'] as const)[node.customer % 3] ?? 'standard') : null,
       subscription: isCustomer ? ((['trial', 'active'] as const)[node.customer % 2] ?? 'trial') : null,
+      partnerAccess: true,
       version: 1,
     });
   }
@@ -216,6 +222,16 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
   for (const member of grants) {
     model.userIdByEmail.set(member.email, member.userId);
     model.memberships.set(membershipKey(member.userId, member.orgId), member);
+  }
+
+  // Customers whose built-in administrator switched partner access off, as the customer's own admin does it.
+  const customers = [...model.orgs.values()].filter((org) => org.kind === 'customer');
+  for (const [index, org] of customers.entries()) {
+    const admin = model.membersOf(org.id).find((m) => m.builtIn && m.role === 'customer-admin');
+    if (!admin || !plan.restrict[index % plan.restrict.length]) continue;
+    await setPartnerAccess(as(admin.userId, 'partner-access:write'), org.id, { enabled: false }, { ifMatch: null }, setupActor);
+    org.partnerAccess = false;
+    org.version += 1;
   }
 
   const tokens = new Map<string, Promise<string>>();
@@ -281,7 +297,9 @@ export const describeWorld = (world: World): string => {
       .membersOf(id)
       .map((m) => `${m.email.split('.')[0]}=${m.role}${m.builtIn ? '*' : ''}`)
       .join(' ');
-    lines.push(`${indent}${org.id} ${org.kind} "${org.name}" ${org.status} v${org.version}${members ? `  [${members}]` : ''}`);
+    lines.push(
+      `${indent}${org.id} ${org.kind} "${org.name}" ${org.status}${org.partnerAccess ? '' : ' partner-access-off'} v${org.version}${members ? `  [${members}]` : ''}`,
+    );
     for (const child of model.children(id)) walk(child.id, `${indent}  `);
   };
   walk(model.rootId, '');

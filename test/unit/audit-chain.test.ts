@@ -58,12 +58,16 @@ describe('the audit hash chain', () => {
 
   it('finds any edited field of any link at that link', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 5 }), fc.constantFrom('actor', 'at', 'action', 'orgPath', 'targetId', 'requestId'), (index, field) => {
-        const chain = chainOf(6);
-        const target = chain[index] as AuditEntryItem;
-        chain[index] = { ...target, [field]: field === 'action' ? 'org.deleted' : `${String(target[field as keyof AuditEntryItem])}x` };
-        expect(firstBreak(chain)).toMatchObject({ seq: index + 1, reason: 'hash' });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 5 }),
+        fc.constantFrom('actor', 'at', 'action', 'orgPath', 'targetId', 'requestId'),
+        (index, field) => {
+          const chain = chainOf(6);
+          const target = chain[index] as AuditEntryItem;
+          chain[index] = { ...target, [field]: field === 'action' ? 'org.deleted' : `${String(target[field as keyof AuditEntryItem])}x` };
+          expect(firstBreak(chain)).toMatchObject({ seq: index + 1, reason: 'hash' });
+        },
+      ),
     );
   });
 

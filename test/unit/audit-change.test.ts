@@ -38,17 +38,38 @@ describe('turning a stream record into an audit change', () => {
     if (result.kind !== 'entry') return;
     expect(result.descriptor.actionOf(result.change)).toBe('org.created');
     expect(Object.keys(result.changes).sort()).toEqual(
-      ['customerType', 'kind', 'name', 'orgId', 'parentId', 'partnerAccess', 'path', 'status', 'subscriptionSince', 'subscriptionState'].sort(),
+      [
+        'customerType',
+        'kind',
+        'name',
+        'orgId',
+        'parentId',
+        'partnerAccess',
+        'path',
+        'status',
+        'subscriptionSince',
+        'subscriptionState',
+      ].sort(),
     );
     expect(result.changes.name).toEqual({ before: null, after: 'Acme' });
   });
 
   it('names a rename, a move and a subscription change for what changed', () => {
-    const renamed = interpret({ eventName: 'MODIFY', before: stored(org), after: stored({ ...org, name: 'Acme 2', nameKey: 'acme 2', version: 2, writtenBy: later }) });
+    const renamed = interpret({
+      eventName: 'MODIFY',
+      before: stored(org),
+      after: stored({ ...org, name: 'Acme 2', nameKey: 'acme 2', version: 2, writtenBy: later }),
+    });
     const moved = interpret({
       eventName: 'MODIFY',
       before: stored(org),
-      after: stored({ ...org, parentId: 'org_p2', path: '/org_root/org_ch/org_p2/org_c1', pathKey: '/org_root/org_ch/org_p2/org_c1/', version: 2 }),
+      after: stored({
+        ...org,
+        parentId: 'org_p2',
+        path: '/org_root/org_ch/org_p2/org_c1',
+        pathKey: '/org_root/org_ch/org_p2/org_c1/',
+        version: 2,
+      }),
     });
     const billed = interpret({
       eventName: 'MODIFY',
@@ -69,7 +90,9 @@ describe('turning a stream record into an audit change', () => {
     const name = { pk: '$pp#parentid_org_p1#namekey_acme', sk: '$orgname_1', __edb_e__: 'orgName', __edb_v__: '1', orgId: 'org_c1' };
     expect(interpret({ eventName: 'INSERT', after: name })).toMatchObject({ kind: 'skip' });
     expect(() => interpret({ eventName: 'INSERT', after: { pk: 'x', sk: 'y', name: 'console edit' } })).toThrow(UnauditableChangeError);
-    expect(() => interpret({ eventName: 'INSERT', after: { pk: 'x', sk: 'y', __edb_e__: 'mystery', __edb_v__: '1' } })).toThrow(/does not know/);
+    expect(() => interpret({ eventName: 'INSERT', after: { pk: 'x', sk: 'y', __edb_e__: 'mystery', __edb_v__: '1' } })).toThrow(
+      /does not know/,
+    );
   });
 
   it('marks deletions by the TTL sweeper as expiries', () => {

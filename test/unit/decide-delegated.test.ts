@@ -84,7 +84,9 @@ describe('decide: partner access switched off', () => {
     expect(decide(partner, restricted, 'billing:write', now)).toMatchObject({ allowed: true, summaryOnly: false });
     expect(decide([key], restricted, 'billing:read', now)).toMatchObject({ allowed: true });
     expect(decide([external], restricted, 'billing:read', now)).toMatchObject({ rule: 'partner-access-off' });
-    expect(decide([membership('org_p1', 'partner-technician')], restricted, 'billing:read', now)).toMatchObject({ rule: 'partner-access-off' });
+    expect(decide([membership('org_p1', 'partner-technician')], restricted, 'billing:read', now)).toMatchObject({
+      rule: 'partner-access-off',
+    });
   });
 
   it('still answers 404 to those who never reached it', () => {

@@ -50,7 +50,10 @@ describe('decide', () => {
 
 describe('visibleFrom', () => {
   it('starts the breadcrumb at the highest org the caller holds a grant on', () => {
-    expect(visibleFrom([grant('org_p1', 'read-only')], { orgId: 'org_c1', path: '/org_root/org_ch/org_p1/org_c1' })).toEqual(['org_p1', 'org_c1']);
+    expect(visibleFrom([grant('org_p1', 'read-only')], { orgId: 'org_c1', path: '/org_root/org_ch/org_p1/org_c1' })).toEqual([
+      'org_p1',
+      'org_c1',
+    ]);
   });
 
   it('is empty without a covering grant', () => {

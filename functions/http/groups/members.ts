@@ -17,8 +17,15 @@ export const handler = defineGroup(groups.members, {
     return ok(member, member.version);
   },
   removeMember: async (request) => {
-    await removeMember(accessOf(request), request.params.orgId, request.params.userId, request.ifMatch, request.actor);
-    return noContent();
+    const { orgId, userId } = request.params;
+    const report = await removeMember(
+      accessOf(request),
+      orgId,
+      userId,
+      { ifMatch: request.ifMatch, dryRun: request.query.dryRun },
+      request.actor,
+    );
+    return report ? ok(report) : noContent();
   },
   explainAccess: async (request) => ok(await explainAccess(accessOf(request), request.params.orgId, request.query)),
 });

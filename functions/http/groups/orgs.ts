@@ -1,3 +1,4 @@
+import { setPartnerAccess } from '#domain/delegation/partner-access';
 import { moveOrg } from '#domain/orgs/move';
 import { listAncestorOrgs, listChildOrgs, listDescendantOrgs } from '#domain/orgs/org-lists';
 import { createChildOrg, deleteOrg, getOrg, updateOrg } from '#domain/orgs/orgs';
@@ -27,6 +28,11 @@ export const handler = defineGroup(groups.orgs, {
   listChildOrgs: async (request) => ok(await listChildOrgs(accessOf(request), request.params.orgId, request.query)),
   listDescendantOrgs: async (request) => ok(await listDescendantOrgs(accessOf(request), request.params.orgId, request.query)),
   listAncestorOrgs: async (request) => ok({ items: await listAncestorOrgs(accessOf(request), request.params.orgId) }),
+  setPartnerAccess: async (request) => {
+    const { ifMatch, query, body } = request;
+    const result = await setPartnerAccess(accessOf(request), request.params.orgId, body, { ifMatch, dryRun: query.dryRun }, request.actor);
+    return 'dryRun' in result ? ok(result) : ok(result, result.version);
+  },
   moveOrg: async (request) => {
     const result = await moveOrg(accessOf(request), request.params.orgId, request.body.newParentId, request.ifMatch, request.actor);
     return ok(result, result.org.version);

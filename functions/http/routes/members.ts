@@ -1,6 +1,15 @@
 import type { RouteDef, RouteGroup } from '../route-table-types.ts';
-import { addMemberBody, explainQuery, explanation, listMembersQuery, member, memberParams, updateMemberBody } from '../schemas/access.ts';
-import { page } from '../schemas/common.ts';
+import {
+  addMemberBody,
+  explainQuery,
+  explanation,
+  listMembersQuery,
+  member,
+  memberParams,
+  removeMemberQuery,
+  updateMemberBody,
+} from '../schemas/access.ts';
+import { dryRunReport, page } from '../schemas/common.ts';
 import { orgParams } from '../schemas/orgs.ts';
 import { noContent, ok } from './responses.ts';
 
@@ -57,11 +66,11 @@ export const membersRoutes = [
     group: membersGroup,
     auth: 'caller',
     permission: 'member:write',
-    summary: 'Remove a member',
+    summary: 'Remove a member (`?dryRun=true` reports who would lose access and which rule would refuse it)',
     tags: ['Access'],
-    request: { params: memberParams },
+    request: { params: memberParams, query: removeMemberQuery },
     conditional: true,
-    responses: { 204: noContent },
+    responses: { 200: ok(dryRunReport, 'Dry run: what would happen'), 204: noContent },
   },
   {
     id: 'explainAccess',

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { RouteDef, RouteGroup } from '../route-table-types.ts';
-import { page } from '../schemas/common.ts';
+import { dryRunReport, page } from '../schemas/common.ts';
 import {
   breadcrumb,
   createChildBody,
@@ -9,6 +10,8 @@ import {
   org,
   orgOrSummary,
   orgParams,
+  partnerAccessBody,
+  partnerAccessQuery,
   updateOrgBody,
 } from '../schemas/orgs.ts';
 import { noContent, ok } from './responses.ts';
@@ -120,5 +123,19 @@ export const orgsRoutes = [
     request: { params: orgParams, body: moveBody },
     conditional: true,
     responses: { 200: ok(moveResult) },
+  },
+  {
+    id: 'setPartnerAccess',
+    method: 'PUT',
+    path: '/v1/orgs/{orgId}/partner-access',
+    group: orgsGroup,
+    auth: 'caller',
+    permission: 'partner-access:write',
+    summary:
+      'Switch a customer’s partner access on or off (its own admins only; off needs a built-in administrator and ends running impersonation sessions; `?dryRun=true` reports what would happen)',
+    tags: ['Delegated access'],
+    request: { params: orgParams, query: partnerAccessQuery, body: partnerAccessBody },
+    conditional: true,
+    responses: { 200: ok(z.union([org, dryRunReport])) },
   },
 ] as const satisfies readonly RouteDef[];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { permissions } from '#domain/access/permissions';
 import { roleNames } from '#domain/access/roles';
 import { orgKinds } from '#domain/orgs/kinds';
-import { email, orgId, paging, timestamp, userId } from './common.ts';
+import { dryRunFlag, email, orgId, paging, timestamp, userId } from './common.ts';
 
 export const role = z
   .object({
@@ -27,6 +27,8 @@ export const member = z
   .meta({ id: 'Member' });
 
 export const memberParams = z.strictObject({ orgId, userId });
+
+export const removeMemberQuery = z.strictObject({ dryRun: dryRunFlag });
 
 export const addMemberBody = z
   .strictObject({

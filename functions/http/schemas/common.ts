@@ -42,3 +42,28 @@ export const displayName = z
 export const email = z.string().trim().max(254).toLowerCase().pipe(z.email());
 
 export const emptyParams = z.strictObject({});
+
+/** `?dryRun=true`: answer what a change that takes access away would do, and write nothing. */
+export const dryRunFlag = z
+  .enum(['true', 'false'])
+  .transform((value) => value === 'true')
+  .optional()
+  .meta({ description: 'true: report what would happen (users losing access, accounts, sessions, rules broken) and change nothing' });
+
+const accessLoss = z.object({
+  userId: z.string(),
+  email: z.string().nullable(),
+  orgId: z.string(),
+  via: z.enum(['membership', 'external-admin', 'service', 'impersonation', 'api-key']),
+});
+
+export const dryRunReport = z
+  .object({
+    dryRun: z.literal(true),
+    wouldSucceed: z.boolean(),
+    usersLosingAccess: z.array(accessLoss),
+    accountsAffected: z.array(z.string()),
+    sessionsEnding: z.array(z.string()),
+    violations: z.array(z.object({ rule: z.string(), message: z.string() })),
+  })
+  .meta({ id: 'DryRunReport', description: 'What the change would do; nothing was written' });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { creatableKinds, customerTypes, orgKinds, orgStatuses, subscriptionStates } from '#domain/orgs/kinds';
-import { displayName, orgId, paging, timestamp } from './common.ts';
+import { displayName, dryRunFlag, orgId, paging, timestamp } from './common.ts';
 
 export const orgParams = z.strictObject({ orgId });
 
@@ -84,3 +84,9 @@ export const moveResult = z
 export const breadcrumb = z
   .object({ items: z.array(z.object({ id: orgId, name: z.string(), kind: z.enum(orgKinds) })) })
   .meta({ id: 'Breadcrumb' });
+
+export const partnerAccessBody = z
+  .strictObject({ enabled: z.boolean().meta({ description: 'false: only the customer’s own members get in' }) })
+  .meta({ id: 'PartnerAccess' });
+
+export const partnerAccessQuery = z.strictObject({ dryRun: dryRunFlag });

@@ -14,6 +14,8 @@ export interface ModelOrg {
   status: 'active' | 'suspended';
   customerType: 'standard' | 'internal' | 'nfr' | null;
   subscription: SubscriptionState | null;
+  /** False once the customer's own admins switched partner access off. */
+  partnerAccess: boolean;
   version: number;
 }
 
@@ -45,7 +47,19 @@ export interface Principal {
  */
 export type ModelGrant = { kind: 'membership'; orgId: string; role: Role; builtIn: boolean };
 
-export type Access = 'missing' | 'hidden' | 'forbidden' | 'allowed';
+/**
+ * The answers of the authorization rule: no such org, out of scope (404), in
+ * scope without the permission (403), stopped by a customer's partner-access
+ * restriction (403 with its own problem type), allowed, or allowed to read
+ * only the restricted summary (a restricted customer read from above).
+ */
+export type Access = 'missing' | 'hidden' | 'forbidden' | 'restricted' | 'summary' | 'allowed';
+
+/** The roles that administer an org (built-in ones count toward the restriction's safeguard). */
+export const adminRoles: readonly Role[] = ['platform-admin', 'channel-admin', 'partner-admin', 'customer-admin'];
+
+/** What crosses a restriction from above: the commercial relationship. */
+const crossing: readonly Permission[] = ['org:read', 'billing:read', 'billing:write'];
 
 /** A successful create kept under its Idempotency-Key. */
 export interface IdempotentRecord {
@@ -131,23 +145,69 @@ export class Model {
 
   /** The grants that reach an org, nearest the root first. */
   covering(principal: Principal | null, orgId: string): ModelGrant[] {
+    return this.reaching(this.grantsOf(principal), orgId);
+  }
+
+  /** Of these grants, those that reach an org, nearest the root first. */
+  reaching(grants: readonly ModelGrant[], orgId: string): ModelGrant[] {
     const lineage = this.lineage(orgId);
-    return this.grantsOf(principal)
-      .filter((grant) => this.reaches(grant, orgId))
-      .sort((a, b) => lineage.indexOf(a.orgId) - lineage.indexOf(b.orgId));
+    return grants.filter((grant) => this.reaches(grant, orgId)).sort((a, b) => lineage.indexOf(a.orgId) - lineage.indexOf(b.orgId));
   }
 
-  /** The four answers of the authorization rule: no such org, out of scope, in scope without the permission, allowed. */
+  /** Whether a grant is the org's own (a membership held there): the only kind a restricted customer admits. */
+  isOwn(grant: ModelGrant, orgId: string): boolean {
+    return grant.kind === 'membership' && grant.orgId === orgId;
+  }
+
+  /** The grants that get in: all covering ones, or only the org's own while its partner access is off. */
+  admitted(principal: Principal | null, orgId: string): ModelGrant[] {
+    return this.admittedOf(this.covering(principal, orgId), orgId);
+  }
+
+  private admittedOf(covering: ModelGrant[], orgId: string): ModelGrant[] {
+    return this.orgs.get(orgId)?.partnerAccess === false ? covering.filter((grant) => this.isOwn(grant, orgId)) : covering;
+  }
+
+  /** The authorization rule's answer for a principal, an org and a permission (see `Access`). */
   access(principal: Principal | null, orgId: string, permission: Permission): Access {
-    if (!this.orgs.has(orgId)) return 'missing';
-    const covering = this.covering(principal, orgId);
-    if (covering.length === 0) return 'hidden';
-    return covering.some((grant) => roleCarries(grant.role, permission)) ? 'allowed' : 'forbidden';
+    return this.accessThrough(this.grantsOf(principal), orgId, permission);
   }
 
-  /** Everything the principal's grants hold at an org, together. */
+  /** The grant the rule names as allowing, if any: an admitted one nearest the root, else one crossing the restriction. */
+  allowingGrant(grants: readonly ModelGrant[], orgId: string, permission: Permission): ModelGrant | undefined {
+    const covering = this.reaching(grants, orgId);
+    const admitted = this.admittedOf(covering, orgId);
+    return (
+      admitted.find((grant) => roleCarries(grant.role, permission)) ??
+      (this.orgs.get(orgId)?.partnerAccess === false ? covering.find((grant) => this.crosses(grant, orgId, permission)) : undefined)
+    );
+  }
+
+  private crosses(grant: ModelGrant, orgId: string, permission: Permission): boolean {
+    return grant.kind === 'membership' && grant.orgId !== orgId && crossing.includes(permission) && roleCarries(grant.role, permission);
+  }
+
+  /** The rule's answer for an arbitrary set of grants (a subject's, or a principal's minus one being removed). */
+  accessThrough(grants: readonly ModelGrant[], orgId: string, permission: Permission): Access {
+    const org = this.orgs.get(orgId);
+    if (!org) return 'missing';
+    const covering = this.reaching(grants, orgId);
+    if (covering.length === 0) return 'hidden';
+    const admitted = this.admittedOf(covering, orgId);
+    if (admitted.some((grant) => roleCarries(grant.role, permission))) return 'allowed';
+    if (org.partnerAccess) return 'forbidden';
+    if (covering.some((grant) => this.crosses(grant, orgId, permission))) return permission === 'org:read' ? 'summary' : 'allowed';
+    return admitted.length === 0 ? 'restricted' : 'forbidden';
+  }
+
+  /** Everything the principal's admitted grants hold at an org, together. */
   permissionsAt(principal: Principal | null, orgId: string): Set<string> {
-    return new Set(this.covering(principal, orgId).flatMap((grant) => roleTable[grant.role].permissions));
+    return new Set(this.admitted(principal, orgId).flatMap((grant) => roleTable[grant.role].permissions));
+  }
+
+  /** Built-in administrators held at an org. */
+  builtInAdmins(orgId: string): number {
+    return this.membersOf(orgId).filter((m) => m.builtIn && adminRoles.includes(m.role)).length;
   }
 
   /** The orgs the principal can see at all. */
@@ -180,9 +240,17 @@ export class Model {
       parentId: org.parentId,
       depth: this.depthOf(id),
       customerType: org.customerType,
-      partnerAccess: true,
+      partnerAccess: org.partnerAccess,
       version: org.version,
     };
+  }
+
+  /** The org as this principal may read it: whole, or the restricted summary of a customer read from above. */
+  viewFor(principal: Principal | null, id: string): Record<string, unknown> {
+    const org = this.orgs.get(id);
+    if (!org) throw new Error(`model has no org ${id}`);
+    if (this.access(principal, id, 'org:read') !== 'summary') return this.viewOf(id);
+    return { id: org.id, kind: org.kind, name: org.name, status: org.status, partnerAccess: false, restricted: true };
   }
 
   /** Every user id the model knows. */

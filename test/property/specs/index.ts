@@ -1,6 +1,8 @@
 import type { RouteSpecs } from '../spec.ts';
+import { listAudit, verifyAudit } from './audit.ts';
 import { addMember, explainAccess, listMembers, removeMember, updateMember } from './members.ts';
 import { createChildOrg, deleteOrg, getOrg, listAncestorOrgs, listChildOrgs, listDescendantOrgs, moveOrg, updateOrg } from './orgs.ts';
+import { setPartnerAccess } from './partner-access.ts';
 import { getHealth, getMe, getOpenApi, listRoles } from './service.ts';
 
 /**
@@ -27,4 +29,7 @@ export const routeSpecs: RouteSpecs = {
   updateMember,
   removeMember,
   explainAccess,
+  setPartnerAccess,
+  listAudit,
+  verifyAudit,
 };

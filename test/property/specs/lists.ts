@@ -1,4 +1,4 @@
-import type { Model } from '../model/model.ts';
+import type { Model, Principal } from '../model/model.ts';
 import type { AcceptTools } from '../spec.ts';
 import { expectFields, mismatch } from '../spec.ts';
 import type { ApiResponse } from '../support/api.ts';
@@ -6,9 +6,9 @@ import type { ApiResponse } from '../support/api.ts';
 /** Pages a list walk may fetch before it is called runaway paging. */
 const maxPages = 60;
 
-/** An org as the model shows it, subscription included. */
-export const expectOrg = (what: string, actual: unknown, model: Model, id: string): void => {
-  expectFields(what, actual, model.viewOf(id));
+/** An org as the model shows it to `principal` (whole, or a restricted summary), subscription included. */
+export const expectOrg = (what: string, actual: unknown, model: Model, id: string, principal: Principal | null = null): void => {
+  expectFields(what, actual, principal ? model.viewFor(principal, id) : model.viewOf(id));
   const subscription = (actual as { subscription?: { state?: unknown } | null } | undefined)?.subscription;
   const expected = model.org(id)?.subscription ?? null;
   const state = subscription === null || subscription === undefined ? null : subscription.state;

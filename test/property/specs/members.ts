@@ -1,4 +1,5 @@
-import { type Kind, permissions, type Role, roleCarries, roleNames, roleTable } from '../model/rules.ts';
+import { adminRoles, type ModelMembership } from '../model/model.ts';
+import { type Kind, type Permission, permissions, type Role, roleNames, roleTable } from '../model/rules.ts';
 import {
   type Ctx,
   expectFields,
@@ -155,6 +156,7 @@ export const updateMember: RouteSpec = {
     if (!mayHandle(ctx, orgId, member.role)) failures.push(403);
     if (!assignableAt(role, org.kind)) failures.push(400);
     if (!mayHandle(ctx, orgId, role)) failures.push(403);
+    if (losesLastBuiltInAdmin(ctx, orgId, member, role)) failures.push(409);
     if (failures.length > 0) return fail(failures);
     return {
       statuses: [200],
@@ -168,9 +170,24 @@ export const updateMember: RouteSpec = {
   },
 };
 
+/** Whether this change would take away the last built-in administrator of a customer whose partner access is off. */
+const losesLastBuiltInAdmin = (ctx: Ctx, orgId: string, member: ModelMembership, newRole: Role | null): boolean => {
+  const { model } = ctx;
+  const isAdmin = (role: Role | null, builtIn: boolean) => role !== null && builtIn && adminRoles.includes(role);
+  return (
+    model.org(orgId)?.partnerAccess === false &&
+    isAdmin(member.role, member.builtIn) &&
+    !isAdmin(newRole, member.builtIn) &&
+    model.builtInAdmins(orgId) <= 1
+  );
+};
+
 export const removeMember: RouteSpec = {
   weight: 5,
-  build: memberBuild(false),
+  build: (ctx, pick) => {
+    const built = memberBuild(false)(ctx, pick);
+    return pick.chance(25) ? { ...built, query: { dryRun: pick.one(['true', 'false']) } } : built;
+  },
   allowed: (ctx, call) => {
     const { model } = ctx;
     const orgId = orgIdOf(call);
@@ -179,6 +196,25 @@ export const removeMember: RouteSpec = {
     const failures: number[] = [];
     if (call.ifMatch !== null && call.ifMatch !== member.version) failures.push(412);
     if (!mayHandle(ctx, orgId, member.role)) failures.push(403);
+    const lastAdmin = losesLastBuiltInAdmin(ctx, orgId, member, null);
+    if (call.query.dryRun === true) {
+      if (failures.length > 0) return fail(failures);
+      const subject = { kind: 'user' as const, principalId: member.userId, email: member.email };
+      const rest = model.grantsOf(subject).filter((grant) => !(grant.kind === 'membership' && grant.orgId === orgId));
+      const keeps = ['allowed', 'summary'].includes(model.accessThrough(rest, orgId, 'org:read'));
+      return {
+        statuses: [200],
+        accept: (response) =>
+          expectFields('the dry run', response.json, {
+            dryRun: true,
+            wouldSucceed: !lastAdmin,
+            usersLosingAccess: keeps ? [] : [{ userId: member.userId, email: member.email, orgId, via: 'membership' }],
+            sessionsEnding: [],
+            violations: lastAdmin ? [{ rule: 'last-built-in-admin', message: LAST_ADMIN_MESSAGE }] : [],
+          }),
+      };
+    }
+    if (lastAdmin) failures.push(409);
     if (failures.length > 0) return fail(failures);
     return {
       statuses: [204],
@@ -189,6 +225,10 @@ export const removeMember: RouteSpec = {
     };
   },
 };
+
+/** The message the product gives the rule; the model checks that a dry run names the rule with it. */
+const LAST_ADMIN_MESSAGE =
+  'Partner access is off here and this is the last built-in administrator: add another before removing or demoting this one';
 
 export const explainAccess: RouteSpec = {
   weight: 6,
@@ -206,8 +246,10 @@ export const explainAccess: RouteSpec = {
     const orgId = orgIdOf(call);
     const subject = { kind: 'user' as const, principalId: call.query.userId as string, email: '' };
     const permission = call.query.permission as string;
-    const covering = model.covering(subject, orgId);
-    const allowing = covering.find((grant) => roleCarries(grant.role, permission));
+    const subjectGrants = model.grantsOf(subject);
+    const answer = model.accessThrough(subjectGrants, orgId, permission as Permission);
+    const allowing =
+      answer === 'allowed' || answer === 'summary' ? model.allowingGrant(subjectGrants, orgId, permission as Permission) : undefined;
     // The asker sees the org's path from its own highest grant down; a grant held above that is not named.
     const lineage = model.lineage(orgId);
     const askerGrants = new Set(model.grantsOf(principal).map((grant) => grant.orgId));
@@ -218,7 +260,11 @@ export const explainAccess: RouteSpec = {
           grant: inSight.includes(allowing.orgId) ? { kind: 'membership', orgId: allowing.orgId, role: allowing.role } : null,
           rule: null,
         }
-      : { allowed: false, grant: null, rule: covering.length > 0 ? 'missing-permission' : 'out-of-scope' };
+      : {
+          allowed: false,
+          grant: null,
+          rule: answer === 'hidden' ? 'out-of-scope' : answer === 'restricted' ? 'partner-access-off' : 'missing-permission',
+        };
     return { statuses: [200], accept: (response) => expectFields('the explanation', response.json, expected) };
   },
 };

@@ -67,6 +67,7 @@ export const startInProcessApi = (): Promise<InProcessApi> => {
       TABLE_NAME: process.env.TABLE_NAME ?? '',
       CURSOR_KEY: secrets.cursorKey,
       LOCAL_JWT_PUBLIC_JWK: JSON.stringify(secrets.publicJwk),
+      IMPERSONATION_TOKEN_KEY: secrets.impersonationKey,
     });
     // Imported only now, as the runtime does: route modules may read the environment when loaded.
     const { routes } = await import('#functions/http/routes');
