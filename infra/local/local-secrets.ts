@@ -32,7 +32,12 @@ const generate = async (): Promise<LocalSecrets> => {
 const isSecrets = (value: unknown): value is LocalSecrets => {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return typeof record.signingJwk === 'object' && typeof record.publicJwk === 'object' && typeof record.cursorKey === 'string' && typeof record.impersonationKey === 'string';
+  return (
+    typeof record.signingJwk === 'object' &&
+    typeof record.publicJwk === 'object' &&
+    typeof record.cursorKey === 'string' &&
+    typeof record.impersonationKey === 'string'
+  );
 };
 
 const readSaved = async (path: string): Promise<LocalSecrets | undefined> => {
