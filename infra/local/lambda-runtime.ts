@@ -47,8 +47,13 @@ const handlerExportOf = (module: Record<string, unknown>, url: string): LambdaHa
   return handler as LambdaHandler;
 };
 
+const functionNameOf = (fn: FunctionRef): string => `partner-portal-local-${fn.name}`;
+
+/** The ARN a function has locally: what its context says it was invoked as, and what a failure record names. */
+export const localFunctionArn = (fn: FunctionRef): string => `arn:aws:lambda:local:000000000000:function:${functionNameOf(fn)}`;
+
 const contextOf = (fn: FunctionRef, deadline: number): Context => {
-  const functionName = `partner-portal-local-${fn.name}`;
+  const functionName = functionNameOf(fn);
   const today = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
   const unsupported = () => {
     throw new Error('Callback-style completion is not supported: return a promise from the handler');
@@ -57,7 +62,7 @@ const contextOf = (fn: FunctionRef, deadline: number): Context => {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    invokedFunctionArn: localFunctionArn(fn),
     memoryLimitInMB: '1024',
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,

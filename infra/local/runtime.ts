@@ -113,6 +113,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       streamArn: table.streamArn,
       lambda,
       log,
+      // Without a DATA_DIR the poller makes a temp folder on the first failure (and logs where) and keeps no checkpoints.
+      ...(dataDir ? { deadLetterDir: join(dataDir, 'audit-dead-letters'), checkpointFile: join(dataDir, 'stream-checkpoints.json') } : {}),
     });
     stops.push(poller.stop);
 

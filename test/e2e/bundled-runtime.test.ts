@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '#infra/local/runtime';
 import { type BundledFunction, bundledFunctions, bundleResolver, synthesize } from './support/cdk-bundles.ts';
 import { anonymous, demoOrg, demoUser, signIn, startDemoRuntime } from './support/demo.ts';
@@ -67,8 +67,10 @@ describe('the synthesized bundles', () => {
     }
   });
 
-  it('are what the runtime serves: the authorizer and every route group come from cdk.out, none from the sources', () => {
-    expect([...resolved.keys()].sort()).toEqual(['authorizer', 'http/members', 'http/orgs', 'http/service']);
+  it('are what the runtime serves: the authorizer, every route group and the audit consumer come from cdk.out, none from the sources', async () => {
+    // The stream poller invokes the audit consumer once it reads the seed's writes, a poll or two after the start.
+    await vi.waitFor(() => expect(resolved.has('audit')).toBe(true), { timeout: 5000 });
+    expect([...resolved.keys()].sort()).toEqual(['audit', 'authorizer', 'http/members', 'http/orgs', 'http/service']);
     for (const [key, file] of resolved) {
       expect(file, key).toBe(functions.get(key)?.file);
       expect(file.startsWith(outDir), key).toBe(true);
