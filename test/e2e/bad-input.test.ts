@@ -145,6 +145,7 @@ const samples = (): Record<string, unknown> => ({
   permission: 'org:read',
   limit: '2',
   q: 'Cust',
+  enabled: true,
 });
 
 const shapeOf = (schema: ZodType | undefined): Record<string, ZodType> => (schema ? ((schema as ZodObject).shape ?? {}) : {});

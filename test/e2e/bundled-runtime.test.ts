@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { groups } from '#functions/http/routes';
 import type { LocalRuntime } from '#infra/local/runtime';
 import { type BundledFunction, bundledFunctions, bundleResolver, synthesize } from './support/cdk-bundles.ts';
 import { anonymous, demoOrg, demoUser, signIn, startDemoRuntime } from './support/demo.ts';
@@ -58,9 +59,12 @@ afterAll(async () => {
   rmSync(tempDir, { recursive: true, force: true });
 });
 
+/** The functions the local runtime runs: the authorizer, the audit consumer and one per route group. */
+const everyFunction = ['audit', 'authorizer', ...Object.values(groups).map((group) => `http/${group.name}`)].sort();
+
 describe('the synthesized bundles', () => {
   it('exist for every function of the API stack, as Node.js 22 ESM handlers', () => {
-    expect([...functions.keys()]).toEqual(expect.arrayContaining(['audit', 'authorizer', 'http/members', 'http/orgs', 'http/service']));
+    expect([...functions.keys()]).toEqual(expect.arrayContaining(everyFunction));
     for (const fn of functions.values()) {
       expect(fn.runtime, fn.key).toBe('nodejs22.x');
       expect(fn.handler, fn.key).toBe('index.handler');
@@ -70,7 +74,7 @@ describe('the synthesized bundles', () => {
   it('are what the runtime serves: the authorizer, every route group and the audit consumer come from cdk.out, none from the sources', async () => {
     // The stream poller invokes the audit consumer once it reads the seed's writes, a poll or two after the start.
     await vi.waitFor(() => expect(resolved.has('audit')).toBe(true), { timeout: 5000 });
-    expect([...resolved.keys()].sort()).toEqual(['audit', 'authorizer', 'http/members', 'http/orgs', 'http/service']);
+    expect([...resolved.keys()].sort()).toEqual(everyFunction);
     for (const [key, file] of resolved) {
       expect(file, key).toBe(functions.get(key)?.file);
       expect(file.startsWith(outDir), key).toBe(true);

@@ -88,7 +88,9 @@ describe('as the partner admin (admin@contoso.test)', () => {
       email: demoUser.partnerAdmin,
       principalType: 'user',
       memberships: [{ orgId: demoOrg.contoso, orgName: 'Contoso MSP', orgKind: 'partner', role: 'partner-admin', builtIn: true }],
+      delegated: [],
       impersonation: null,
+      apiKey: null,
     });
   });
 
@@ -673,7 +675,9 @@ describe('as an outsider (a valid token, no memberships)', () => {
       email: 'stranger@elsewhere.test',
       principalType: 'user',
       memberships: [],
+      delegated: [],
       impersonation: null,
+      apiKey: null,
     });
   });
 
@@ -692,6 +696,9 @@ describe('as an outsider (a valid token, no memberships)', () => {
     updateMember: { body: { role: 'customer-admin' } },
     removeMember: {},
     explainAccess: { query: { permission: 'org:read' } },
+    setPartnerAccess: { body: { enabled: false } },
+    listAudit: { query: { limit: 5 } },
+    verifyAudit: {},
   };
   /** Every route addressed to an org (`/v1/orgs/{orgId}…`, and later `{customerId}`, `{partnerId}`…). */
   const orgRoutes = routes.filter((route) => /^\/v1\/orgs\/\{\w+\}/.test(route.path));

@@ -64,7 +64,7 @@ describe('audit consumer behind the local stream poller', () => {
   // condition (gsi3): "Incomplete composite attributes provided for index gsi3 … Missing composite
   // attributes identified: "chainOrg"". Every change below the root is dead-lettered until that is fixed;
   // then this test starts passing, vitest reports it, and `.fails` comes off.
-  it.fails("records a change below the root in its org's log and fans it out to the ancestors' logs", async () => {
+  it("records a change below the root in its org's log and fans it out to the ancestors' logs", async () => {
     // Prepare
     const admin = await platformAdmin();
 

@@ -159,9 +159,11 @@ export interface Member {
 export interface Me {
   userId: string | null;
   email: string | null;
-  principalType: 'user' | 'api-key';
+  principalType: 'user' | 'api-key' | 'impersonation';
   memberships: { orgId: string; orgName: string | null; orgKind: string | null; role: string; builtIn: boolean }[];
+  delegated: { kind: string; orgId: string; role: string }[];
   impersonation: unknown;
+  apiKey: unknown;
 }
 
 export interface Breadcrumb {
