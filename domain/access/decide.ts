@@ -86,6 +86,16 @@ const crosses = (grant: Grant, org: OrgRef, permission: Permission): boolean =>
   roleGrants(grant.role, permission);
 
 /**
+ * The grants that get into an org: those that reach it, less those stopped
+ * by a partner-access restriction (only the org's own members get in then).
+ * What a caller may hand out there is bounded by these.
+ */
+export const admittedGrants = (grants: readonly Grant[], org: OrgRef, now: number = Date.now()): Grant[] => {
+  const covering = grants.filter((grant) => reaches(grant, org, now));
+  return org.partnerAccess === false ? covering.filter((grant) => isOwnMember(grant, org)) : covering;
+};
+
+/**
  * The authorization rule, pure. A grant covers an org when it reaches it (see
  * `reaches`). No covering grant → out of scope (404). A customer with partner
  * access off admits only its own members; anyone else who reaches it is

@@ -5,7 +5,6 @@ import { writtenBy } from '../db/written-by.ts';
 import type { OrgItem } from '../orgs/org.entity.ts';
 import type { Page } from '../orgs/org-lists.ts';
 import { defaultLimit } from '../orgs/org-lists.ts';
-import { OrgPath } from '../orgs/org-path.ts';
 import { assertVersion } from '../orgs/orgs.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
@@ -13,7 +12,7 @@ import { newId } from '../shared/ids.ts';
 import { type AccessRequest, authorizeOn } from './authorize.ts';
 import { builtInAdminDelta, countBuiltInAdmins, isBuiltInAdmin, lastBuiltInAdmin } from './built-in-admins.ts';
 import type { Actor } from './caller.ts';
-import { decide } from './decide.ts';
+import { admittedGrants, decide } from './decide.ts';
 import { type DryRunReport, dryRunReport, violationOf } from './dry-run.ts';
 import { type Grant, loadGrants } from './grants.ts';
 import { MembershipEntity, type MembershipItem } from './membership.entity.ts';
@@ -45,11 +44,9 @@ export const toMemberView = (item: MembershipItem): MemberView => ({
 
 const memberNotFound = (userId: string) => new NotFoundError(`User ${userId} is not a member here`);
 
-/** What the caller may do at an org: the union of the roles of every grant covering it. */
-const permissionsAt = (grants: readonly Grant[], org: OrgItem): Set<Permission> => {
-  const ids = OrgPath.ids(org.path);
-  return new Set(grants.filter((grant) => ids.includes(grant.orgId)).flatMap((grant) => roleOf(grant.role).permissions));
-};
+/** What the caller may do at an org: the union of the roles of every grant that gets in (a restriction keeps outsiders' out). */
+const permissionsAt = (grants: readonly Grant[], org: OrgItem): Set<Permission> =>
+  new Set(admittedGrants(grants, org).flatMap((grant) => roleOf(grant.role).permissions));
 
 /**
  * A role must fit the org's kind, and nobody may hand out (or take away) a
