@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '#functions/http/routes';
+import { expectAuditComplete } from './audit-check.ts';
 import { Runner, stepArb } from './runner.ts';
 import { ModelMismatch } from './spec.ts';
 import { routeSpecs } from './specs/index.ts';
 import { expectStoreMatchesModel } from './store-check.ts';
 import { type InProcessApi, startInProcessApi } from './support/api.ts';
+import { startWorldAuditConsumer, type WorldAuditConsumer } from './support/audit-consumer.ts';
 import { buildWorld, describeWorld, worldPlanArb } from './world.ts';
 
 /**
@@ -64,7 +66,10 @@ const isolation = (waived: ReadonlySet<string>, calls = callsPerWorld) =>
   fc.asyncProperty(worldPlanArb, fc.array(stepArb, { minLength: callsPerWorld, maxLength: callsPerWorld }), async (plan, steps) => {
     worlds += 1;
     const building = performance.now();
-    const world = await buildWorld(api, plan, `w${worlds}`);
+    let audit: WorldAuditConsumer | undefined;
+    const world = await buildWorld(api, plan, `w${worlds}`, async () => {
+      audit = await startWorldAuditConsumer();
+    });
     totals.buildMs += performance.now() - building;
     const initial = describeWorld(world);
     const runner = new Runner(world, routeSpecs, waived);
@@ -72,6 +77,7 @@ const isolation = (waived: ReadonlySet<string>, calls = callsPerWorld) =>
       await runner.run(steps.slice(0, calls));
       const checking = performance.now();
       await expectStoreMatchesModel(world.model);
+      await expectAuditComplete(world, (await audit?.finish()) ?? []);
       totals.checkMs += performance.now() - checking;
     } catch (error) {
       if (!(error instanceof ModelMismatch)) throw error;

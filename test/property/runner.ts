@@ -371,7 +371,7 @@ export class Runner {
           rememberCursor: (binding, cursor) => cursors.push({ binding, cursor }),
         };
         await outcome.accept?.(response, tools);
-        if (prepared.route.auth === 'caller' && !prepared.replay) {
+        if (prepared.route.auth === 'caller' && !prepared.replay && !prepared.spec.historical) {
           const visible = model.visible(ctx.principal);
           const leaked = orgIdsIn(response.json).filter((id) => !visible.has(id));
           if (leaked.length > 0) {

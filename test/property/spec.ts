@@ -74,6 +74,13 @@ export interface RouteSpec {
   build: (ctx: Ctx, pick: Picker) => BuiltRequest;
   /** The org the route's permission is checked on (default: the `orgId` path parameter). */
   target?: (call: ParsedCall) => string;
+  /**
+   * The answer is history (the audit log): it may name orgs as they were when
+   * each entry was written (since moved elsewhere, or deleted), so the
+   * runner's check against what the caller sees now does not apply; the
+   * spec checks instead that every entry was written within the target's subtree.
+   */
+  historical?: boolean;
   /** The permission checked, when the request decides it (default: the route table's). */
   permission?: (call: ParsedCall) => Permission;
   /** Lists whose cursor is bound to the list: the binding a valid cursor must carry. */

@@ -117,8 +117,14 @@ const forge = async (email: string): Promise<string> => {
  * because the authorizer caches email → user id for the life of the process,
  * as a Lambda container does; a wiped table must never meet a cached id.
  */
-export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: string): Promise<World> => {
+export const buildWorld = async (
+  api: InProcessApi,
+  plan: WorldPlan,
+  namespace: string,
+  onWiped: () => Promise<void> = async () => {},
+): Promise<World> => {
   await wipeTable();
+  await onWiped();
   const adminEmail = `admin.${namespace}@platform.test`;
   const { adminUserId } = await bootstrapPlatform({ adminEmail }, setupActor);
   const model = new Model(rootOrgId);

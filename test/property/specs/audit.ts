@@ -27,6 +27,7 @@ export const listAudit: RouteSpec = {
   weight: 4,
   build: (ctx, pick) => ({ params: { orgId: pickOrgId(ctx, pick) }, query: pickAuditQuery(pick), walk: pick.chance(30) }),
   cursorBinding: (call) => auditBinding(call.params.orgId as string, call.query),
+  historical: true,
   allowed: (ctx, call) => {
     const { model, principal } = ctx;
     const orgId = call.params.orgId as string;
