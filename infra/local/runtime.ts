@@ -49,6 +49,8 @@ export interface LocalRuntime {
   endpoint: string;
   tableName: string;
   mintToken: MintToken;
+  /** Resolves once every change made so far has reached the audit consumer (see StreamPoller.drained). */
+  drained(): Promise<void>;
   /** Stops HTTP, the stream poller and the DynamoDB Local this runtime started (never one it was given). */
   stop(): Promise<void>;
 }
@@ -135,7 +137,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     });
     stops.push(server.close);
 
-    return { url: server.url, endpoint, tableName, mintToken, stop: stopAll };
+    return { url: server.url, endpoint, tableName, mintToken, drained: () => poller.drained(), stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
