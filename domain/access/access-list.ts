@@ -1,7 +1,6 @@
 import { isoOfSeconds } from '../delegation/external-admin-expiry.ts';
 import type { OrgItem } from '../orgs/org.entity.ts';
 import { defaultLimit, type Page } from '../orgs/org-lists.ts';
-import { OrgPath } from '../orgs/org-path.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { type AccessHolder, type AccessSource, accessSourcesOf, reachingHolders, withImpersonators } from './access-sources.ts';
 import { type AccessRequest, authorizeOn } from './authorize.ts';
@@ -127,7 +126,8 @@ export const listAccess = async (
   const sources = accessSourcesOf(org, now);
   const done = new Set(walk?.d ?? []);
   const listed = sources.filter((source) => visible.has(source.heldAt) && !done.has(source.key));
-  const hidden = sources.filter((source) => !visible.has(source.heldAt) && OrgPath.ids(org.path).includes(source.heldAt));
+  // Everything held at the org itself is in sight of whoever may list it: what is not is held above.
+  const hidden = sources.filter((source) => !visible.has(source.heldAt));
   const startOf = (source: AccessSource) => (source.key === walk?.s ? (walk.k ?? null) : null);
 
   const [pages, heldAboveScope] = await Promise.all([

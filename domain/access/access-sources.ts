@@ -198,19 +198,19 @@ const sessionsIn = (customerId: string, now: number): AccessSource => ({
 /**
  * Every source of grants that may reach the org, in listing order: down the
  * path, the members then the API keys of each org; then, held at the org
- * itself, its external administrators, service assignments and impersonation
- * sessions (customers only: nothing else can have them).
+ * itself, its external administrators (customers only), the assignments of
+ * each service it is an account of, and its impersonation sessions
+ * (customers only). Nothing else can hold those, so nothing else is read.
  */
-export const accessSourcesOf = (org: OrgItem, now: number = Date.now()): AccessSource[] => [
-  ...OrgPath.ids(org.path).flatMap((orgId) => [membersAt(orgId), keysAt(orgId, now)]),
-  ...(org.kind === 'customer'
-    ? [
-        externalAdminsOf(org.orgId, now),
-        ...[...(org.serviceLinks ?? [])].sort().map((link) => assignmentsTo(org.orgId, link)),
-        sessionsIn(org.orgId, now),
-      ]
-    : []),
-];
+export const accessSourcesOf = (org: OrgItem, now: number = Date.now()): AccessSource[] => {
+  const customer = org.kind === 'customer';
+  return [
+    ...OrgPath.ids(org.path).flatMap((orgId) => [membersAt(orgId), keysAt(orgId, now)]),
+    ...(customer ? [externalAdminsOf(org.orgId, now)] : []),
+    ...[...(org.serviceLinks ?? [])].sort().map((link) => assignmentsTo(org.orgId, link)),
+    ...(customer ? [sessionsIn(org.orgId, now)] : []),
+  ];
+};
 
 /**
  * A session reaches only while its impersonator still carries `impersonate`

@@ -51,7 +51,7 @@ export const externalAdminsRoutes = [
     auth: 'caller',
     permission: 'external-admin:write',
     summary:
-      'End an external administrator’s grant; it stops on their next request (`?dryRun=true` reports whether they would lose access, and writes nothing)',
+      'End an external administrator’s grant; it stops on their next request. An expired grant is already gone (404). `?dryRun=true` reports whether they would lose access (not when another grant still gets them in) and writes nothing',
     tags: ['Delegated access'],
     request: { params: externalAdminParams, query: removeExternalAdminQuery },
     conditional: true,
