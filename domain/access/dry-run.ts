@@ -24,6 +24,8 @@ export interface DryRunReport {
   /** False when a rule in `violations` would refuse the change. */
   wouldSucceed: boolean;
   usersLosingAccess: AccessLoss[];
+  /** Where the change locks out people whose grants are held above the asker's sight: how many, unnamed. */
+  losingAccessAboveScope?: number;
   accountsAffected: string[];
   sessionsEnding: string[];
   violations: RuleViolation[];
@@ -35,6 +37,7 @@ export const dryRunReport = (parts: Partial<Omit<DryRunReport, 'dryRun' | 'would
     dryRun: true,
     wouldSucceed: violations.length === 0,
     usersLosingAccess: parts.usersLosingAccess ?? [],
+    ...(parts.losingAccessAboveScope === undefined ? {} : { losingAccessAboveScope: parts.losingAccessAboveScope }),
     accountsAffected: parts.accountsAffected ?? [],
     sessionsEnding: parts.sessionsEnding ?? [],
     violations,

@@ -50,9 +50,10 @@ const permissionsAt = (grants: readonly Grant[], org: OrgItem): Set<Permission> 
 
 /**
  * A role must fit the org's kind, and nobody may hand out (or take away) a
- * role carrying a permission they do not hold there themselves.
+ * role carrying a permission they do not hold there themselves. Shared by
+ * every grant a caller hands out at an org (memberships, external admins).
  */
-const assertMayAssign = (grants: readonly Grant[], org: OrgItem, role: RoleName, verb: 'assign' | 'change'): void => {
+export const assertMayAssign = (grants: readonly Grant[], org: OrgItem, role: RoleName, verb: 'assign' | 'change'): void => {
   const definition = roleOf(role);
   if (verb === 'assign' && !definition.assignableAt.includes(org.kind)) {
     throw new ValidationError(`The role ${role} cannot be held at a ${org.kind}`, {

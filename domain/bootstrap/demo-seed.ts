@@ -3,6 +3,7 @@ import type { Actor, Caller } from '../access/caller.ts';
 import { addMember } from '../access/members.ts';
 import type { Permission } from '../access/permissions.ts';
 import type { RoleName } from '../access/roles.ts';
+import { addExternalAdmin } from '../delegation/external-admins.ts';
 import type { CreatableKind, CustomerType } from '../orgs/kinds.ts';
 import { createChildOrg } from '../orgs/orgs.ts';
 import { ConflictError } from '../shared/errors.ts';
@@ -71,6 +72,19 @@ export const demoUsers: DemoUser[] = [
   user('user@alpine.test', 'customer-user', 'org_alpine'),
   user('auditor@northwind.test', 'read-only', 'org_northwind'),
   user('admin@fabrikam.test', 'partner-admin', 'org_fabrikam', true),
+  user('consultant@litware.test', 'partner-technician', 'org_litware'),
+];
+
+/** A user of another org administering one customer (delegated administration), for a year from seeding. */
+export interface DemoExternalAdmin {
+  email: string;
+  role: RoleName;
+  orgId: string;
+  orgName: string;
+}
+
+export const demoExternalAdmins: DemoExternalAdmin[] = [
+  { email: 'consultant@litware.test', role: 'customer-admin', orgId: 'org_coho', orgName: nameOf('org_coho') },
 ];
 
 const ignoreExisting = async (write: () => Promise<unknown>): Promise<void> => {
@@ -86,7 +100,10 @@ const ignoreExisting = async (write: () => Promise<unknown>): Promise<void> => {
  * Seeds the demo hierarchy through the same use cases the API calls, as the
  * platform administrator, so the demo data obeys every rule real data does.
  */
-export const seedDemo = async (platformAdmin: Caller, actor: Actor): Promise<{ orgs: DemoOrg[]; users: DemoUser[] }> => {
+export const seedDemo = async (
+  platformAdmin: Caller,
+  actor: Actor,
+): Promise<{ orgs: DemoOrg[]; users: DemoUser[]; externalAdmins: DemoExternalAdmin[] }> => {
   const as = (permission: Permission): AccessRequest => ({ caller: platformAdmin, permission });
   for (const org of demoOrgs) {
     const input = { kind: org.kind, name: org.name, ...(org.customerType ? { customerType: org.customerType } : {}) };
@@ -96,5 +113,8 @@ export const seedDemo = async (platformAdmin: Caller, actor: Actor): Promise<{ o
     const input = { email: member.email, role: member.role, builtIn: member.builtIn ?? false };
     await ignoreExisting(() => addMember(as('member:write'), member.orgId, input, actor));
   }
-  return { orgs: demoOrgs, users: demoUsers };
+  for (const grant of demoExternalAdmins) {
+    await ignoreExisting(() => addExternalAdmin(as('external-admin:write'), grant.orgId, { email: grant.email, role: grant.role }, actor));
+  }
+  return { orgs: demoOrgs, users: demoUsers, externalAdmins: demoExternalAdmins };
 };

@@ -1,3 +1,4 @@
+import { partnerAccessLosses } from '../access/access-losses.ts';
 import { type AccessRequest, authorizeOn } from '../access/authorize.ts';
 import { isBuiltInAdmin } from '../access/built-in-admins.ts';
 import type { Actor } from '../access/caller.ts';
@@ -40,8 +41,9 @@ export interface PartnerAccessChange {
  * administrator to exist (checked in the transaction, against the count the
  * membership writes keep) and ends every running impersonation session in the
  * same transaction; on again restores inherited access without re-granting
- * anything, and ended sessions stay ended. With `dryRun`, reports the
- * sessions that would end and any rule it would break, and writes nothing.
+ * anything, and ended sessions stay ended. With `dryRun`, reports who would
+ * lose access (see `partnerAccessLosses`), the sessions that would end and
+ * any rule it would break, and writes nothing.
  */
 export const setPartnerAccess = async (
   access: AccessRequest,
@@ -72,7 +74,16 @@ export const setPartnerAccess = async (
     throw rule('Only a customer (or a partner’s internal domain) has partner access to switch', 'customers-only');
   const ending = change.enabled ? [] : sessions;
   const violations = violationsOf(org, change.enabled);
-  if (options.dryRun) return dryRunReport({ sessionsEnding: ending.map((session) => session.impersonationId), violations });
+  if (options.dryRun) {
+    // Read only here: the switch itself needs none of it.
+    const losses = change.enabled ? { named: [], aboveScope: 0 } : await partnerAccessLosses(org, grants);
+    return dryRunReport({
+      usersLosingAccess: losses.named,
+      losingAccessAboveScope: losses.aboveScope,
+      sessionsEnding: ending.map((session) => session.impersonationId),
+      violations,
+    });
+  }
   const [violation] = violations;
   if (violation) throw rule(violation.message, violation.rule);
   if (org.partnerAccess === change.enabled) return toOrgView(org);

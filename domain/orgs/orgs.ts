@@ -7,6 +7,7 @@ import { tombstoneFor } from '../db/deletion.ts';
 import { db } from '../db/service.ts';
 import { maxTransactionItems, transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
+import { ExternalAdminEntity } from '../delegation/external-admin.entity.ts';
 import { ConflictError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import {
@@ -240,14 +241,15 @@ export const updateOrg = async (
 const maxMembersDeletedWithOrg = Math.floor((maxTransactionItems - 4) / 2);
 
 /**
- * Deletes an org without children. Its memberships go in the same
+ * Deletes an org without children. Its memberships and external admins go in the same
  * transaction, so no grant outlives the org it points at; each deleted item
  * leaves a tombstone naming who deleted it, for the audit log.
  */
 export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: number | null, actor: Actor): Promise<void> => {
-  const [{ org }, members] = await Promise.all([
+  const [{ org }, members, externalAdmins] = await Promise.all([
     authorizeOn(access, orgId),
     MembershipEntity.query.membersOfOrg({ orgId }).go({ limit: maxMembersDeletedWithOrg + 1 }),
+    ExternalAdminEntity.query.externalAdminsOfOrg({ orgId }).go({ limit: maxMembersDeletedWithOrg + 1 }),
   ]);
   const expected = assertVersion(org.version, ifMatch);
   if (org.kind === 'platform' || !org.parentId)
@@ -258,17 +260,20 @@ export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: n
     throw new ConflictError('Only an org without children can be deleted', {
       extensions: { rule: 'has-children' },
     });
-  if (members.cursor || members.data.length > maxMembersDeletedWithOrg) {
-    throw new ConflictError(`Remove some members first: at most ${maxMembersDeletedWithOrg} go with the org in one step`, {
-      extensions: { rule: 'too-many-members' },
-    });
+  if (members.cursor || externalAdmins.cursor || members.data.length + externalAdmins.data.length > maxMembersDeletedWithOrg) {
+    throw new ConflictError(
+      `Remove some members first: at most ${maxMembersDeletedWithOrg} (external admins included) go with the org in one step`,
+      {
+        extensions: { rule: 'too-many-members' },
+      },
+    );
   }
   const parentId = org.parentId;
   const by = writtenBy(actor, new Date().toISOString());
   await transact(
     () =>
       db.transaction
-        .write(({ org: orgs, orgName, membership, tombstone }) => [
+        .write(({ org: orgs, orgName, membership, externalAdmin, tombstone }) => [
           orgs
             .delete({ orgId })
             .where((attr, { eq }) => `${eq(attr.version, expected)} AND ${eq(attr.childCount, 0)}`)
@@ -282,6 +287,16 @@ export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: n
               .where((attr, { eq }) => eq(attr.version, member.version))
               .commit(),
             tombstone.put(tombstoneFor(MembershipEntity.delete({ userId: member.userId, orgId }), member, 'membership', org, by)).commit(),
+          ]),
+          // No grant outlives its org: external admins (expired ones not yet removed by TTL too) go with it.
+          ...externalAdmins.data.flatMap((grant) => [
+            externalAdmin
+              .delete({ userId: grant.userId, orgId })
+              .where((attr, { eq }) => eq(attr.version, grant.version))
+              .commit(),
+            tombstone
+              .put(tombstoneFor(ExternalAdminEntity.delete({ userId: grant.userId, orgId }), grant, 'externalAdmin', org, by))
+              .commit(),
           ]),
         ])
         .go(),

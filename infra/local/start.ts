@@ -43,6 +43,7 @@ const main = async (): Promise<LocalRuntime> => {
       if (flagFrom('SEED', true)) {
         const demo = await seedDemo({ adminEmail, adminUserId: root.adminUserId });
         users.push(...demo.users.filter((user) => user.email !== adminEmail));
+        users.push(...demo.externalAdmins.map((grant) => ({ ...grant, role: `${grant.role} (external admin)` })));
       }
     },
   });

@@ -17,7 +17,7 @@ const diff = (what: string, actual: readonly string[], expected: readonly string
  * The whole table against the model, item by item: so nothing a refused call
  * wrote, and nothing a successful one forgot, can hide behind answers that
  * happen to look right. Orgs (with every key derived from the path), sibling
- * names, child counts, memberships, users; no half-done move or idempotency lock.
+ * names, child counts, memberships, external admins, users; no half-done move or idempotency lock.
  */
 export const expectStoreMatchesModel = async (model: Model): Promise<void> => {
   const items = await scanTable();
@@ -70,6 +70,12 @@ export const expectStoreMatchesModel = async (model: Model): Promise<void> => {
     'memberships',
     itemsOf(items, 'membership').map(memberLine),
     [...model.memberships.values()].map((m) => memberLine({ ...m })),
+  );
+  const externalLine = (g: Record<string, unknown>) => stableJson([g.userId, g.orgId, g.email, g.role, g.expiresAt, g.version]);
+  diff(
+    'external admins',
+    itemsOf(items, 'externalAdmin').map(externalLine),
+    [...model.externalAdmins.values()].map((g) => externalLine({ ...g })),
   );
   diff(
     'users',

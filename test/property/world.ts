@@ -3,7 +3,9 @@ import { generateKeyPair, SignJWT } from 'jose';
 import type { AccessRequest } from '#domain/access/authorize';
 import { addMember } from '#domain/access/members';
 import { bootstrapPlatform } from '#domain/bootstrap/bootstrap';
-import { systemActor } from '#domain/db/written-by';
+import { systemActor, writtenBy } from '#domain/db/written-by';
+import { ExternalAdminEntity } from '#domain/delegation/external-admin.entity';
+import { addExternalAdmin } from '#domain/delegation/external-admins';
 import { setPartnerAccess } from '#domain/delegation/partner-access';
 import { createChildOrg } from '#domain/orgs/orgs';
 import { rootOrgId } from '#domain/shared/ids';
@@ -58,6 +60,8 @@ export interface WorldPlan {
   grants: { person: number; org: number; role: number; builtIn: boolean }[];
   people: number;
   restrict: boolean[];
+  /** People made external admins of customers; `expired` ones are written as the table holds them after expiry. */
+  externalAdmins: { person: number; org: number; role: number; expired: boolean }[];
 }
 
 export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
@@ -72,6 +76,10 @@ export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
   people: fc.integer({ min: 4, max: personLabels.length }),
   /** Which customers switch partner access off (those with a built-in administrator to do it). */
   restrict: fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }),
+  externalAdmins: fc.array(
+    fc.record({ person: fc.nat(), org: fc.nat(), role: fc.nat(), expired: fc.boolean() }, { noNullPrototype: true }),
+    { maxLength: 4 },
+  ),
 });
 
 /** Who a generated call is made by. */
@@ -230,8 +238,10 @@ export const buildWorld = async (
     model.memberships.set(membershipKey(member.userId, member.orgId), member);
   }
 
-  // Customers whose built-in administrator switched partner access off, as the customer's own admin does it.
   const customers = [...model.orgs.values()].filter((org) => org.kind === 'customer');
+  await addExternalAdmins(model, plan, emails, customers, adminUserId);
+
+  // Customers whose built-in administrator switched partner access off, as the customer's own admin does it.
   for (const [index, org] of customers.entries()) {
     const admin = model.membersOf(org.id).find((m) => m.builtIn && m.role === 'customer-admin');
     if (!admin || !plan.restrict[index % plan.restrict.length]) continue;
@@ -265,6 +275,53 @@ export const buildWorld = async (
     },
     principalOf: (email) => ({ kind: 'user', principalId: model.userIdByEmail.get(email) ?? '', email }),
   };
+};
+
+const customerRoles = roleNames.filter((role) => (roleTable[role].assignableAt as readonly Kind[]).includes('customer'));
+
+/**
+ * External admins of customers, added as the platform admin (the domain's own
+ * rules apply: never one of the customer's own members), one at a time since
+ * a new email makes a user. An expired one is written as the table holds it
+ * after expiry and before TTL removes it: that is the only way to get one.
+ */
+const addExternalAdmins = async (model: Model, plan: WorldPlan, emails: string[], customers: ModelOrg[], adminUserId: string) => {
+  if (customers.length === 0) return;
+  for (const planned of plan.externalAdmins) {
+    const email = emails[planned.person % emails.length] as string;
+    const org = customers[planned.org % customers.length] as ModelOrg;
+    const role = customerRoles[planned.role % customerRoles.length] as Role;
+    const knownId = model.userIdByEmail.get(email);
+    if ((knownId && (model.membership(knownId, org.id) || model.externalAdmin(knownId, org.id))) || (planned.expired && !knownId)) continue;
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    if (planned.expired && knownId) {
+      const now = new Date().toISOString();
+      const expiresAt = nowSeconds - 60;
+      await ExternalAdminEntity.create({
+        userId: knownId,
+        orgId: org.id,
+        email,
+        role,
+        expiresAt,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+        writtenBy: writtenBy(setupActor, now),
+      }).go();
+      model.externalAdmins.set(membershipKey(knownId, org.id), { userId: knownId, email, orgId: org.id, role, expiresAt, version: 1 });
+      continue;
+    }
+    const added = await addExternalAdmin(as(adminUserId, 'external-admin:write'), org.id, { email, role }, setupActor);
+    model.userIdByEmail.set(email, added.userId);
+    model.externalAdmins.set(membershipKey(added.userId, org.id), {
+      userId: added.userId,
+      email,
+      orgId: org.id,
+      role,
+      expiresAt: Math.floor(Date.parse(added.expiresAt) / 1000),
+      version: 1,
+    });
+  }
 };
 
 /** Splits work into rounds, in order, so that no two items of a round share a key: each round may run in parallel. */
@@ -303,8 +360,12 @@ export const describeWorld = (world: World): string => {
       .membersOf(id)
       .map((m) => `${m.email.split('.')[0]}=${m.role}${m.builtIn ? '*' : ''}`)
       .join(' ');
+    const external = [...model.externalAdmins.values()]
+      .filter((grant) => grant.orgId === id)
+      .map((grant) => `${grant.email.split('.')[0]}=${grant.role}${grant.expiresAt * 1000 > Date.now() ? '' : ' (expired)'}`)
+      .join(' ');
     lines.push(
-      `${indent}${org.id} ${org.kind} "${org.name}" ${org.status}${org.partnerAccess ? '' : ' partner-access-off'} v${org.version}${members ? `  [${members}]` : ''}`,
+      `${indent}${org.id} ${org.kind} "${org.name}" ${org.status}${org.partnerAccess ? '' : ' partner-access-off'} v${org.version}${members ? `  [${members}]` : ''}${external ? `  external [${external}]` : ''}`,
     );
     for (const child of model.children(id)) walk(child.id, `${indent}  `);
   };

@@ -1,3 +1,4 @@
+import { listAccess } from '#domain/access/access-list';
 import { explainAccess } from '#domain/access/explain';
 import { addMember, listMembers, removeMember, updateMember } from '#domain/access/members';
 import { accessOf } from '../access-of.ts';
@@ -27,5 +28,6 @@ export const handler = defineGroup(groups.members, {
     );
     return report ? ok(report) : noContent();
   },
+  listAccess: async (request) => ok(await listAccess(accessOf(request), request.params.orgId, request.query)),
   explainAccess: async (request) => ok(await explainAccess(accessOf(request), request.params.orgId, request.query)),
 });

@@ -1,8 +1,10 @@
 import type { RouteDef, RouteGroup } from '../route-table-types.ts';
 import {
+  accessPage,
   addMemberBody,
   explainQuery,
   explanation,
+  listAccessQuery,
   listMembersQuery,
   member,
   memberParams,
@@ -73,13 +75,27 @@ export const membersRoutes = [
     responses: { 200: ok(dryRunReport, 'Dry run: what would happen'), 204: noContent },
   },
   {
+    id: 'listAccess',
+    method: 'GET',
+    path: '/v1/orgs/{orgId}/access',
+    group: membersGroup,
+    auth: 'caller',
+    permission: 'access:read',
+    summary:
+      'Everyone who can reach this org and through which grant (memberships here and above, API keys, external admins, service assignments, impersonation sessions), including grants its partner-access restriction stops',
+    tags: ['Access'],
+    request: { params: orgParams, query: listAccessQuery },
+    responses: { 200: ok(accessPage) },
+  },
+  {
     id: 'explainAccess',
     method: 'GET',
     path: '/v1/orgs/{orgId}/access/explain',
     group: membersGroup,
     auth: 'caller',
     permission: 'access:read',
-    summary: 'Whether a user holds a permission on this org, and which grant or rule decides it',
+    summary:
+      'Whether a user, API key or impersonation session holds a permission on this org, and which grant (with its id) allows it or which rule denies it',
     tags: ['Access'],
     request: { params: orgParams, query: explainQuery },
     responses: { 200: ok(explanation) },

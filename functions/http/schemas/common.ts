@@ -62,6 +62,10 @@ export const dryRunReport = z
     dryRun: z.literal(true),
     wouldSucceed: z.boolean(),
     usersLosingAccess: z.array(accessLoss),
+    losingAccessAboveScope: z.number().int().optional().meta({
+      description:
+        'Switching partner access off: how many more principals would lose access whose every grant is held above your scope (counted, not named, as in the access listing)',
+    }),
     accountsAffected: z.array(z.string()),
     sessionsEnding: z.array(z.string()),
     violations: z.array(z.object({ rule: z.string(), message: z.string() })),

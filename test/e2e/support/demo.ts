@@ -45,6 +45,8 @@ export const demoUser = {
   customerUser: 'user@alpine.test',
   /** partner-admin at Fabrikam IT, Contoso's competitor under the same channel. */
   otherPartnerAdmin: 'admin@fabrikam.test',
+  /** partner-technician at Litware, and external admin (customer-admin) of Coho Winery. */
+  consultant: 'consultant@litware.test',
 } as const;
 
 /** Bootstrap (root org and platform admin) then the demo seed, as `npm start` does. */

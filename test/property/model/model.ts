@@ -39,13 +39,25 @@ export interface Principal {
   email: string;
 }
 
+/** A user of another org administering one customer until `expiresAt` (epoch seconds). */
+export interface ModelExternalAdmin {
+  userId: string;
+  email: string;
+  orgId: string;
+  role: Role;
+  expiresAt: number;
+  version: number;
+}
+
 /**
- * A grant as the model sees it. Only memberships exist so far. Each later kind
- * (external admin, service assignment, impersonation, API key) is one more
- * member of this union with its own `reaches`, and the partner-access
- * restriction is one more condition in `Model.reaches`.
+ * A grant as the model sees it: memberships and external admins so far. Each
+ * later kind (service assignment, impersonation, API key) is one more member
+ * of this union with its own `reaches`; the partner-access restriction is
+ * `admitted` (only memberships held at the org itself get in).
  */
-export type ModelGrant = { kind: 'membership'; orgId: string; role: Role; builtIn: boolean };
+export type ModelGrant =
+  | { kind: 'membership'; orgId: string; role: Role; builtIn: boolean }
+  | { kind: 'external-admin'; orgId: string; role: Role; expiresAt: number };
 
 /**
  * The answers of the authorization rule: no such org, out of scope (404), in
@@ -73,9 +85,14 @@ export interface IdempotentRecord {
 
 export const membershipKey = (userId: string, orgId: string) => `${userId} ${orgId}`;
 
+/** An external admin's grant holds until its expiry, to the second. */
+export const isLive = (grant: { expiresAt: number }, now: number = Date.now()): boolean => grant.expiresAt * 1000 > now;
+
 export class Model {
   readonly orgs = new Map<string, ModelOrg>();
   readonly memberships = new Map<string, ModelMembership>();
+  /** External admins by `membershipKey(userId, orgId)`, expired ones too (the table keeps them until TTL). */
+  readonly externalAdmins = new Map<string, ModelExternalAdmin>();
   readonly userIdByEmail = new Map<string, string>();
   /** Ids that existed once: deleted orgs are good targets. */
   readonly goneOrgIds = new Set<string>();
@@ -131,16 +148,36 @@ export class Model {
     return this.memberships.get(membershipKey(userId, orgId));
   }
 
+  /** The principal's live grants: memberships, then external admins that have not expired. */
   grantsOf(principal: Principal | null): ModelGrant[] {
     if (!principal?.principalId) return [];
-    return [...this.memberships.values()]
+    const memberships: ModelGrant[] = [...this.memberships.values()]
       .filter((m) => m.userId === principal.principalId)
       .map((m) => ({ kind: 'membership', orgId: m.orgId, role: m.role, builtIn: m.builtIn }));
+    const external: ModelGrant[] = [...this.externalAdmins.values()]
+      .filter((grant) => grant.userId === principal.principalId && isLive(grant))
+      .map((grant) => ({ kind: 'external-admin', orgId: grant.orgId, role: grant.role, expiresAt: grant.expiresAt }));
+    return [...memberships, ...external];
   }
 
-  /** Whether a grant applies to an org: a membership covers the org it is held at and everything below. */
+  /**
+   * Whether a grant applies to an org: a membership covers the org it is held
+   * at and everything below; an external admin its one customer, until it expires.
+   */
   reaches(grant: ModelGrant, orgId: string): boolean {
+    if (grant.kind === 'external-admin') return grant.orgId === orgId && isLive(grant);
     return this.isAncestorOrSelf(grant.orgId, orgId);
+  }
+
+  /** The live external admins of an org, by user id. */
+  externalAdminsOf(orgId: string): ModelExternalAdmin[] {
+    return [...this.externalAdmins.values()]
+      .filter((grant) => grant.orgId === orgId && isLive(grant))
+      .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  }
+
+  externalAdmin(userId: string, orgId: string): ModelExternalAdmin | undefined {
+    return this.externalAdmins.get(membershipKey(userId, orgId));
   }
 
   /** The grants that reach an org, nearest the root first. */

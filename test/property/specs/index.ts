@@ -1,5 +1,7 @@
 import type { RouteSpecs } from '../spec.ts';
+import { listAccess } from './access.ts';
 import { listAudit, verifyAudit } from './audit.ts';
+import { addExternalAdmin, listExternalAdmins, removeExternalAdmin } from './external-admins.ts';
 import { addMember, explainAccess, listMembers, removeMember, updateMember } from './members.ts';
 import { createChildOrg, deleteOrg, getOrg, listAncestorOrgs, listChildOrgs, listDescendantOrgs, moveOrg, updateOrg } from './orgs.ts';
 import { setPartnerAccess } from './partner-access.ts';
@@ -29,7 +31,11 @@ export const routeSpecs: RouteSpecs = {
   updateMember,
   removeMember,
   explainAccess,
+  listAccess,
   setPartnerAccess,
   listAudit,
   verifyAudit,
+  listExternalAdmins,
+  addExternalAdmin,
+  removeExternalAdmin,
 };

@@ -1,3 +1,4 @@
+import { grantRef, sightOf } from '../model/access.ts';
 import { adminRoles, type ModelMembership } from '../model/model.ts';
 import { type Kind, type Permission, permissions, type Role, roleNames, roleTable } from '../model/rules.ts';
 import {
@@ -236,30 +237,35 @@ export const explainAccess: RouteSpec = {
     const { model } = ctx;
     const orgId = pickOrgId(ctx, pick);
     // Subjects with grants on the way down to the org make the interesting explanations.
-    const above = model.lineage(orgId).flatMap((id) => model.membersOf(id).map((m) => m.userId));
+    const above = [
+      ...model.lineage(orgId).flatMap((id) => model.membersOf(id).map((m) => m.userId)),
+      ...[...model.externalAdmins.values()].filter((grant) => grant.orgId === orgId).map((grant) => grant.userId),
+    ];
     const userId = above.length > 0 && pick.chance(50) ? pick.one(above) : pickUserId(model, pick, orgId);
     const permission = pick.chance(97) ? pick.one(permissions) : pick.one(['org:fly', 'ORG:READ', '']);
-    return { params: { orgId }, query: { userId, permission } };
+    // The subject as `principalId` now and then (a user, or a key or session the model has none of), or both at once (a 400).
+    const subject = pick.weighted<Record<string, string>>([
+      [70, () => ({ userId })],
+      [20, () => ({ principalId: userId })],
+      [7, () => ({ principalId: pick.one(['key_zz', 'imp_zz', 'key_a1']) })],
+      [3, () => ({ userId, principalId: userId })],
+    ]);
+    return { params: { orgId }, query: { ...subject, permission } };
   },
   allowed: (ctx, call) => {
     const { model, principal } = ctx;
     const orgId = orgIdOf(call);
-    const subject = { kind: 'user' as const, principalId: call.query.userId as string, email: '' };
+    const subjectId = (call.query.principalId ?? call.query.userId) as string;
+    const subject = { kind: 'user' as const, principalId: subjectId.startsWith('usr_') ? subjectId : '', email: '' };
     const permission = call.query.permission as string;
     const subjectGrants = model.grantsOf(subject);
     const answer = model.accessThrough(subjectGrants, orgId, permission as Permission);
     const allowing =
       answer === 'allowed' || answer === 'summary' ? model.allowingGrant(subjectGrants, orgId, permission as Permission) : undefined;
     // The asker sees the org's path from its own highest grant down; a grant held above that is not named.
-    const lineage = model.lineage(orgId);
-    const askerGrants = new Set(model.grantsOf(principal).map((grant) => grant.orgId));
-    const inSight = lineage.slice(lineage.findIndex((id) => askerGrants.has(id)));
+    const inSight = sightOf(model, principal, orgId);
     const expected = allowing
-      ? {
-          allowed: true,
-          grant: inSight.includes(allowing.orgId) ? { kind: 'membership', orgId: allowing.orgId, role: allowing.role } : null,
-          rule: null,
-        }
+      ? { allowed: true, grant: inSight.includes(allowing.orgId) ? grantRef(allowing) : null, rule: null }
       : {
           allowed: false,
           grant: null,

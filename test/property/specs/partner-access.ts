@@ -1,3 +1,4 @@
+import { partnerAccessLosses } from '../model/access.ts';
 import { adminRoles, type ModelOrg } from '../model/model.ts';
 import { roleCarries } from '../model/rules.ts';
 import { type Ctx, expectFields, fail, mismatch, type ParsedCall, pickIfMatch, pickOrgId, type RouteSpec } from '../spec.ts';
@@ -41,12 +42,15 @@ export const setPartnerAccess: RouteSpec = {
     const noAdmin = !enabled && model.builtInAdmins(org.id) < 1;
     if (call.query.dryRun === true) {
       if (failures.length > 0) return fail(failures);
+      const losses = enabled ? { named: [], aboveScope: 0 } : partnerAccessLosses(model, ctx.principal, org.id);
       return {
         statuses: [200],
         accept: (response) =>
           expectFields('the dry run', response.json, {
             dryRun: true,
             wouldSucceed: !noAdmin,
+            usersLosingAccess: losses.named,
+            losingAccessAboveScope: losses.aboveScope,
             sessionsEnding: [],
             violations: noAdmin
               ? [

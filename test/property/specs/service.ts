@@ -30,23 +30,37 @@ export const getMe: RouteSpec = {
     statuses: [200],
     accept: (response) => {
       const { model, principal } = ctx;
-      const me = response.json as { memberships?: unknown[] } | undefined;
+      const me = response.json as { memberships?: unknown[]; delegated?: unknown[] } | undefined;
       expectFields('me', me, {
         userId: principal?.principalId || null,
         email: principal?.email ?? null,
         principalType: 'user',
         impersonation: null,
       });
-      const expected = model.grantsOf(principal).map((grant) => ({
-        orgId: grant.orgId,
-        orgName: model.org(grant.orgId)?.name ?? null,
-        orgKind: model.org(grant.orgId)?.kind ?? null,
-        role: grant.role,
-        builtIn: grant.builtIn,
-      }));
+      const named = (orgId: string) => ({ orgId, orgName: model.org(orgId)?.name ?? null, orgKind: model.org(orgId)?.kind ?? null });
+      const grants = model.grantsOf(principal);
+      const expected = grants.flatMap((grant) =>
+        grant.kind === 'membership' ? [{ ...named(grant.orgId), role: grant.role, builtIn: grant.builtIn }] : [],
+      );
+      const delegated = grants.flatMap((grant) =>
+        grant.kind === 'external-admin'
+          ? [
+              {
+                ...named(grant.orgId),
+                kind: 'external-admin',
+                role: grant.role,
+                serviceId: null,
+                expiresAt: new Date(grant.expiresAt * 1000).toISOString(),
+              },
+            ]
+          : [],
+      );
       const sort = (items: unknown[]) => items.map((item) => JSON.stringify(item, Object.keys(item as object).sort())).sort();
       if (!sameJson(sort(me?.memberships ?? []), sort(expected))) {
         mismatch(`me lists memberships ${JSON.stringify(me?.memberships)}, the model says ${JSON.stringify(expected)}`);
+      }
+      if (!sameJson(sort(me?.delegated ?? []), sort(delegated))) {
+        mismatch(`me lists delegated access ${JSON.stringify(me?.delegated)}, the model says ${JSON.stringify(delegated)}`);
       }
     },
   }),
