@@ -49,10 +49,11 @@ const permissionsAt = (grants: readonly Grant[], org: OrgItem): Set<Permission> 
   new Set(admittedGrants(grants, org).flatMap((grant) => roleOf(grant.role).permissions));
 
 /**
- * A role must fit the org's kind, and nobody may hand out (or take away) a
- * role carrying a permission they do not hold there themselves.
+ * A role must fit the org's kind (400 on `body.role`), and nobody may hand
+ * out (or take away) a role carrying a permission they do not hold there
+ * themselves (403 `no-escalation`). Members and API keys are bound alike.
  */
-const assertMayAssign = (grants: readonly Grant[], org: OrgItem, role: RoleName, verb: 'assign' | 'change'): void => {
+export const assertMayAssign = (grants: readonly Grant[], org: OrgItem, role: RoleName, verb: 'assign' | 'change'): void => {
   const definition = roleOf(role);
   if (verb === 'assign' && !definition.assignableAt.includes(org.kind)) {
     throw new ValidationError(`The role ${role} cannot be held at a ${org.kind}`, {

@@ -1,4 +1,5 @@
 import type { RouteDef, RouteGroup } from './route-table-types.ts';
+import { apiKeysGroup, apiKeysRoutes } from './routes/api-keys.ts';
 import { auditGroup, auditRoutes } from './routes/audit.ts';
 import { membersGroup, membersRoutes } from './routes/members.ts';
 import { orgsGroup, orgsRoutes } from './routes/orgs.ts';
@@ -16,9 +17,16 @@ export const groups = {
   orgs: orgsGroup,
   members: membersGroup,
   audit: auditGroup,
+  'api-keys': apiKeysGroup,
 } as const satisfies Record<string, RouteGroup>;
 
-export const routes = [...serviceRoutes, ...orgsRoutes, ...membersRoutes, ...auditRoutes] as const satisfies readonly RouteDef[];
+export const routes = [
+  ...serviceRoutes,
+  ...orgsRoutes,
+  ...membersRoutes,
+  ...auditRoutes,
+  ...apiKeysRoutes,
+] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof routes)[number]['id'];
 export type RouteOf<Id extends RouteId> = Extract<(typeof routes)[number], { id: Id }>;

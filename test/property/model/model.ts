@@ -29,23 +29,35 @@ export interface ModelMembership {
 }
 
 /**
- * Who a request acts as, once the authorizer has resolved the token:
- * `principalId` is the user id, or '' for a verified email nobody has invited.
- * (API keys and impersonation sessions become principals of their own kind.)
+ * Who a request acts as, once the authorizer has resolved the credentials:
+ * a user (`principalId` is the user id, or '' for a verified email nobody has
+ * invited) or a partner's API key (`principalId` is the key id; keys have no
+ * email). Impersonation sessions become principals of their own kind.
  */
-export interface Principal {
-  kind: 'user';
-  principalId: string;
-  email: string;
+export type Principal = { kind: 'user'; principalId: string; email: string } | { kind: 'api-key'; principalId: string; email?: undefined };
+
+/** A partner integration's API key, as the model keeps it. */
+export interface ModelApiKey {
+  keyId: string;
+  orgId: string;
+  name: string;
+  role: Role;
+  /** ISO 8601, or null for a key that lives until revoked. */
+  expiresAt: string | null;
+  /** The person who created it. */
+  createdBy: string | null;
+  version: number;
 }
 
 /**
- * A grant as the model sees it. Only memberships exist so far. Each later kind
- * (external admin, service assignment, impersonation, API key) is one more
- * member of this union with its own `reaches`, and the partner-access
- * restriction is one more condition in `Model.reaches`.
+ * A grant as the model sees it: memberships, and API keys (held by a partner
+ * org, reaching its subtree like a membership held there). Each later kind
+ * (external admin, service assignment, impersonation) is one more member of
+ * this union with its own `reaches`.
  */
-export type ModelGrant = { kind: 'membership'; orgId: string; role: Role; builtIn: boolean };
+export type ModelGrant =
+  | { kind: 'membership'; orgId: string; role: Role; builtIn: boolean }
+  | { kind: 'api-key'; orgId: string; role: Role; keyId: string };
 
 /**
  * The answers of the authorization rule: no such org, out of scope (404), in
@@ -83,6 +95,10 @@ export class Model {
   readonly idempotency = new Map<string, IdempotentRecord>();
   /** List cursors the API handed out, with the list they belong to. */
   readonly cursors: { binding: string; cursor: string }[] = [];
+  /** Live API keys (expired ones included, until revoked), by key id. */
+  readonly apiKeys = new Map<string, ModelApiKey>();
+  /** The secret of every key ever created, revoked ones included: callers keep using them. */
+  readonly keySecrets = new Map<string, string>();
 
   constructor(readonly rootId: string) {}
 
@@ -131,14 +147,29 @@ export class Model {
     return this.memberships.get(membershipKey(userId, orgId));
   }
 
+  /** The keys an org holds. */
+  keysOf(orgId: string): ModelApiKey[] {
+    return [...this.apiKeys.values()].filter((key) => key.orgId === orgId);
+  }
+
+  /** Whether a key works at all now: it exists and has not expired. */
+  keyWorks(keyId: string, now: number = Date.now()): boolean {
+    const key = this.apiKeys.get(keyId);
+    return key !== undefined && (key.expiresAt === null || Date.parse(key.expiresAt) > now);
+  }
+
   grantsOf(principal: Principal | null): ModelGrant[] {
     if (!principal?.principalId) return [];
+    if (principal.kind === 'api-key') {
+      const key = this.apiKeys.get(principal.principalId);
+      return key && this.keyWorks(key.keyId) ? [{ kind: 'api-key', orgId: key.orgId, role: key.role, keyId: key.keyId }] : [];
+    }
     return [...this.memberships.values()]
       .filter((m) => m.userId === principal.principalId)
       .map((m) => ({ kind: 'membership', orgId: m.orgId, role: m.role, builtIn: m.builtIn }));
   }
 
-  /** Whether a grant applies to an org: a membership covers the org it is held at and everything below. */
+  /** Whether a grant applies to an org: a membership or an API key covers the org it is held at and everything below. */
   reaches(grant: ModelGrant, orgId: string): boolean {
     return this.isAncestorOrSelf(grant.orgId, orgId);
   }
@@ -184,7 +215,12 @@ export class Model {
   }
 
   private crosses(grant: ModelGrant, orgId: string, permission: Permission): boolean {
-    return grant.kind === 'membership' && grant.orgId !== orgId && crossing.includes(permission) && roleCarries(grant.role, permission);
+    return (
+      (grant.kind === 'membership' || grant.kind === 'api-key') &&
+      grant.orgId !== orgId &&
+      crossing.includes(permission) &&
+      roleCarries(grant.role, permission)
+    );
   }
 
   /** The rule's answer for an arbitrary set of grants (a subject's, or a principal's minus one being removed). */

@@ -1,4 +1,5 @@
 import type { RouteSpecs } from '../spec.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 import { listAudit, verifyAudit } from './audit.ts';
 import { addMember, explainAccess, listMembers, removeMember, updateMember } from './members.ts';
 import { createChildOrg, deleteOrg, getOrg, listAncestorOrgs, listChildOrgs, listDescendantOrgs, moveOrg, updateOrg } from './orgs.ts';
@@ -32,4 +33,7 @@ export const routeSpecs: RouteSpecs = {
   setPartnerAccess,
   listAudit,
   verifyAudit,
+  listApiKeys,
+  createApiKey,
+  revokeApiKey,
 };

@@ -118,6 +118,8 @@ export const deleteOrg: RouteSpec = {
     if (call.ifMatch !== null && call.ifMatch !== org.version) failures.push(412);
     if (org.parentId === null) failures.push(409);
     if (model.children(org.id).length > 0) failures.push(409);
+    // Keys are revoked on purpose, never swept away with their org.
+    if (model.keysOf(org.id).length > 0) failures.push(409);
     if (failures.length > 0) return fail(failures);
     return {
       statuses: [204],

@@ -31,19 +31,38 @@ export const getMe: RouteSpec = {
     accept: (response) => {
       const { model, principal } = ctx;
       const me = response.json as { memberships?: unknown[] } | undefined;
+      if (principal?.kind === 'api-key') {
+        // A key is nobody: no user, no memberships, just the key itself with its org and role.
+        const key = model.apiKeys.get(principal.principalId);
+        const org = key ? model.org(key.orgId) : undefined;
+        expectFields('me', me, {
+          userId: null,
+          email: null,
+          principalType: 'api-key',
+          memberships: [],
+          delegated: [],
+          impersonation: null,
+          apiKey: key ? { id: key.keyId, orgId: key.orgId, orgName: org?.name ?? null, orgKind: org?.kind ?? null, role: key.role } : null,
+        });
+        return;
+      }
       expectFields('me', me, {
         userId: principal?.principalId || null,
         email: principal?.email ?? null,
         principalType: 'user',
         impersonation: null,
+        apiKey: null,
       });
-      const expected = model.grantsOf(principal).map((grant) => ({
-        orgId: grant.orgId,
-        orgName: model.org(grant.orgId)?.name ?? null,
-        orgKind: model.org(grant.orgId)?.kind ?? null,
-        role: grant.role,
-        builtIn: grant.builtIn,
-      }));
+      const expected = model
+        .grantsOf(principal)
+        .flatMap((grant) => (grant.kind === 'membership' ? [grant] : []))
+        .map((grant) => ({
+          orgId: grant.orgId,
+          orgName: model.org(grant.orgId)?.name ?? null,
+          orgKind: model.org(grant.orgId)?.kind ?? null,
+          role: grant.role,
+          builtIn: grant.builtIn,
+        }));
       const sort = (items: unknown[]) => items.map((item) => JSON.stringify(item, Object.keys(item as object).sort())).sort();
       if (!sameJson(sort(me?.memberships ?? []), sort(expected))) {
         mismatch(`me lists memberships ${JSON.stringify(me?.memberships)}, the model says ${JSON.stringify(expected)}`);
