@@ -106,7 +106,7 @@ export const createApiKey: RouteSpec = {
     const kind = ctx.model.org(orgId)?.kind;
     const fitting = kind ? roleNames.filter((role) => assignableAt(role, kind)) : [];
     const body: Record<string, unknown> = {
-      name: pick.one(['Billing sync', ' RMM ', 'PSA connector', '', 'x'.repeat(101)]),
+      name: pick.chance(88) ? pick.one(['Billing sync', ' RMM ', 'PSA connector']) : pick.one(['', 'x'.repeat(101), 'a\u0007b']),
       role: fitting.length > 0 && pick.chance(75) ? pick.one(fitting) : pick.one(roleNames),
     };
     const expiresAt = pickExpiry(pick);
