@@ -166,6 +166,20 @@ describe('a key at work', () => {
     await expect(getOrg(as(caller, 'org:read'), h.channel.id)).rejects.toThrow(NotFoundError);
   });
 
+  it('costs one GetItem in the authorizer and none for grants in the handler: its org and role come with the call', async () => {
+    // Prepare
+    const key = await newKey('read-only');
+
+    // Act
+    const authorizing = await countCalls(() => authorize({ 'x-api-key': key.secret ?? '' }));
+    const caller = await callerOfKey(key.secret ?? '');
+    const reading = await countCalls(() => getOrg(as(caller, 'org:read'), h.customerA.id));
+
+    // Assess
+    expect(authorizing.calls.byCommand).toEqual({ GetItemCommand: 1 });
+    expect(reading.calls.byCommand).toEqual({ GetItemCommand: 1 });
+  });
+
   it('holds only its role: a read-only key reads but cannot create', async () => {
     // Prepare
     const caller = await callerOfKey((await newKey('read-only')).secret ?? '');
