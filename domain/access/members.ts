@@ -49,9 +49,10 @@ const permissionsAt = (grants: readonly Grant[], org: OrgItem): Set<Permission> 
   new Set(admittedGrants(grants, org).flatMap((grant) => roleOf(grant.role).permissions));
 
 /**
- * A role must fit the org's kind, and nobody may hand out (or take away) a
- * role carrying a permission they do not hold there themselves. Shared by
- * every grant a caller hands out at an org (memberships, external admins).
+ * A role must fit the org's kind (400 on `body.role`), and nobody may hand
+ * out (or take away) a role carrying a permission they do not hold there
+ * themselves (403 `no-escalation`). Shared by every grant a caller hands out
+ * at an org: memberships, external admins, API keys.
  */
 export const assertMayAssign = (grants: readonly Grant[], org: OrgItem, role: RoleName, verb: 'assign' | 'change'): void => {
   const definition = roleOf(role);

@@ -21,6 +21,8 @@ export interface IdempotentCall {
 interface StoredReply {
   status: number;
   body?: unknown;
+  /** Stored (and replayed) instead of `body` when set: a reply whose body holds a secret keeps a copy without it. */
+  replayBody?: unknown;
   version?: number;
   headers?: Record<string, string>;
 }
@@ -72,13 +74,13 @@ export const withIdempotency = async <R extends StoredReply>(call: IdempotentCal
     await IdempotencyEntity.delete(keys).go();
     throw error;
   }
-  const { status, body, version, headers } = reply;
+  const { status, body, replayBody, version, headers } = reply;
   await IdempotencyEntity.patch(keys)
     .set({
       state: 'completed',
       reply: {
         status,
-        body,
+        body: replayBody !== undefined ? replayBody : body,
         version,
         headers: { ...(headers ?? {}), 'idempotent-replayed': 'true' },
       },

@@ -7,6 +7,7 @@ import { tombstoneFor } from '../db/deletion.ts';
 import { db } from '../db/service.ts';
 import { maxTransactionItems, transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
+import { ApiKeyEntity } from '../delegation/api-key.entity.ts';
 import { ExternalAdminEntity } from '../delegation/external-admin.entity.ts';
 import { ConflictError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -241,15 +242,16 @@ export const updateOrg = async (
 const maxMembersDeletedWithOrg = Math.floor((maxTransactionItems - 4) / 2);
 
 /**
- * Deletes an org without children. Its memberships and external admins go in the same
+ * Deletes an org without children and without API keys. Its memberships and external admins go in the same
  * transaction, so no grant outlives the org it points at; each deleted item
  * leaves a tombstone naming who deleted it, for the audit log.
  */
 export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: number | null, actor: Actor): Promise<void> => {
-  const [{ org }, members, externalAdmins] = await Promise.all([
+  const [{ org }, members, externalAdmins, keys] = await Promise.all([
     authorizeOn(access, orgId),
     MembershipEntity.query.membersOfOrg({ orgId }).go({ limit: maxMembersDeletedWithOrg + 1 }),
     ExternalAdminEntity.query.externalAdminsOfOrg({ orgId }).go({ limit: maxMembersDeletedWithOrg + 1 }),
+    ApiKeyEntity.query.keysOfOrg({ orgId }).go({ limit: 1 }),
   ]);
   const expected = assertVersion(org.version, ifMatch);
   if (org.kind === 'platform' || !org.parentId)
@@ -259,6 +261,11 @@ export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: n
   if (org.childCount > 0)
     throw new ConflictError('Only an org without children can be deleted', {
       extensions: { rule: 'has-children' },
+    });
+  // A key is a credential someone holds: it is revoked on purpose (which also frees its usage-plan key), never swept away.
+  if (keys.data.length > 0)
+    throw new ConflictError('Revoke the API keys of this org first', {
+      extensions: { rule: 'has-api-keys' },
     });
   if (members.cursor || externalAdmins.cursor || members.data.length + externalAdmins.data.length > maxMembersDeletedWithOrg) {
     throw new ConflictError(

@@ -2,6 +2,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { findUserIdByEmail } from '#domain/access/users';
 import { verifyApiKey } from '#domain/delegation/api-key-secret';
 import { looksLikeImpersonationToken, verifyImpersonationToken } from '#domain/delegation/impersonation-token';
+import { optionalEnv } from '#domain/shared/config';
 import { logger } from '../shared/logger.ts';
 import { verifyToken } from './verify-token.ts';
 
@@ -43,6 +44,12 @@ const authorizeApiKey = async (methodArn: string, presented: string) => {
   );
 };
 
+/**
+ * The usage-plan key of people's calls (bearer tokens): every caller route
+ * requires a key, so API Gateway needs one for them too. Unset locally.
+ */
+const interactiveUsageKey = (): string | null => optionalEnv('INTERACTIVE_USAGE_KEY') ?? null;
+
 /** A "Login As" session: the token names it; the handler reads the session beside the other authorization reads. */
 const authorizeImpersonation = async (methodArn: string, token: string) => {
   let claims: Awaited<ReturnType<typeof verifyImpersonationToken>>;
@@ -51,11 +58,12 @@ const authorizeImpersonation = async (methodArn: string, token: string) => {
   } catch (error) {
     return unauthorized(`impersonation token: ${(error as Error).message}`);
   }
-  return allow(methodArn, claims.impersonationId, {
-    principalType: 'impersonation',
-    impersonationId: claims.impersonationId,
-    impersonatorId: claims.impersonatorId,
-  });
+  return allow(
+    methodArn,
+    claims.impersonationId,
+    { principalType: 'impersonation', impersonationId: claims.impersonationId, impersonatorId: claims.impersonatorId },
+    interactiveUsageKey(),
+  );
 };
 
 const authorizeUser = async (methodArn: string, token: string) => {
@@ -67,7 +75,12 @@ const authorizeUser = async (methodArn: string, token: string) => {
   }
   const userId = (await findUserIdByEmail(email)) ?? '';
   // A verified person nobody has invited yet is still authenticated: they see themselves and nothing else.
-  return allow(methodArn, userId || `email:${email.toLowerCase()}`, { principalType: 'user', userId, email: email.toLowerCase() });
+  return allow(
+    methodArn,
+    userId || `email:${email.toLowerCase()}`,
+    { principalType: 'user', userId, email: email.toLowerCase() },
+    interactiveUsageKey(),
+  );
 };
 
 /**

@@ -9,6 +9,11 @@ export interface Reply {
   headers?: Record<string, string>;
   /** A non-JSON body (CSV export), sent as is with `headers['content-type']`. */
   text?: string;
+  /**
+   * What an Idempotency-Key replay answers instead of `body`, when `body`
+   * holds something that must not be stored in clear (a key's secret).
+   */
+  replayBody?: unknown;
 }
 
 export const etagOf = (version: number): string => `"${version}"`;

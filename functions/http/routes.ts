@@ -1,4 +1,5 @@
 import type { RouteDef, RouteGroup } from './route-table-types.ts';
+import { apiKeysGroup, apiKeysRoutes } from './routes/api-keys.ts';
 import { auditGroup, auditRoutes } from './routes/audit.ts';
 import { externalAdminsGroup, externalAdminsRoutes } from './routes/external-admins.ts';
 import { membersGroup, membersRoutes } from './routes/members.ts';
@@ -18,6 +19,7 @@ export const groups = {
   members: membersGroup,
   audit: auditGroup,
   externalAdmins: externalAdminsGroup,
+  'api-keys': apiKeysGroup,
 } as const satisfies Record<string, RouteGroup>;
 
 export const routes = [
@@ -26,6 +28,7 @@ export const routes = [
   ...membersRoutes,
   ...auditRoutes,
   ...externalAdminsRoutes,
+  ...apiKeysRoutes,
 ] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof routes)[number]['id'];

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
+  ApiKey,
   ApiKeySourceType,
   AuthorizationType,
   EndpointType,
@@ -67,7 +69,10 @@ const accessLogFormat = AccessLogFormat.custom(
  * The authorizer has no identity sources and no result cache: API Gateway
  * then calls it on every request whatever credentials it carries (a bearer
  * token today, `x-api-key` later), and a revoked key or role never outlives
- * the call that revoked it.
+ * the call that revoked it. Every caller route requires an API key, which
+ * the authorizer supplies (the API's key source): the partner key's own
+ * usage-plan key, or the interactive callers' key for bearer tokens, so the
+ * usage plans throttle and count every call.
  *
  * Each path that has routes also gets an unauthenticated ANY method to its
  * group's function, whose router answers 405 with `Allow` before reading
@@ -77,6 +82,10 @@ export class RouteTableApi extends Construct {
   readonly api: RestApi;
   readonly authorizer: RequestAuthorizer;
   readonly usagePlan: UsagePlan;
+  /** The plan of people's calls (bearer tokens), with its one key: `apiKeyRequired` leaves no caller without a plan. */
+  readonly interactiveUsagePlan: UsagePlan;
+  /** The value of that key, which the authorizer names for people's calls. Not a secret: see below. */
+  readonly interactiveUsageKey: string;
 
   constructor(scope: Construct, id: string, props: RouteTableApiProps) {
     super(scope, id);
@@ -87,7 +96,7 @@ export class RouteTableApi extends Construct {
       restApiName: Stack.of(this).stackName,
       description: 'Partner Portal public API, built from the route table',
       endpointTypes: [EndpointType.REGIONAL],
-      // Partners' keys will be resolved by the authorizer (usageIdentifierKey), not read from the header by API Gateway.
+      // Partners' keys are resolved by the authorizer (usageIdentifierKey), never read from a header by API Gateway.
       apiKeySourceType: ApiKeySourceType.AUTHORIZER,
       // Access and execution logs need the account's API Gateway CloudWatch role; kept if the stack goes, as other APIs may rely on it.
       cloudWatchRole: true,
@@ -132,7 +141,8 @@ export class RouteTableApi extends Construct {
         route.method,
         integrationFor(route.group.name),
         route.auth === 'caller'
-          ? { operationName: route.id, authorizationType: AuthorizationType.CUSTOM, authorizer: this.authorizer }
+          ? // A usage plan only counts calls to methods that require a key; the authorizer names one for every caller it lets in.
+            { operationName: route.id, authorizationType: AuthorizationType.CUSTOM, authorizer: this.authorizer, apiKeyRequired: true }
           : { operationName: route.id, authorizationType: AuthorizationType.NONE },
       );
       if (route.auth === 'public') publicMethods.push(method);
@@ -153,6 +163,25 @@ export class RouteTableApi extends Construct {
       quota: { limit: props.usagePlan.quotaLimit, period: Period[props.usagePlan.quotaPeriod] },
       apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
     });
+
+    // People's calls (web users, impersonation sessions) share one key in a plan of their own, without limits of its
+    // own (the stage's throttling applies to them). API Gateway takes keys from the authorizer only, never from a
+    // request header, so the key's value is no credential: it is derived from the stack's name (unique per stage and
+    // region, as API Gateway wants key values unique) so the authorizer can be told it at synth.
+    this.interactiveUsageKey = createHash('sha256')
+      .update(`${Stack.of(this).stackName}/interactive-callers`)
+      .digest('hex')
+      .slice(0, 40);
+    const interactiveKey = new ApiKey(this, 'InteractiveCallersKey', {
+      description: 'Names the calls of people (bearer tokens) to the interactive usage plan; returned by the authorizer only.',
+      value: this.interactiveUsageKey,
+      enabled: true,
+    });
+    this.interactiveUsagePlan = this.api.addUsagePlan('InteractiveCallers', {
+      description: 'Calls made with bearer tokens (web users, impersonation sessions): the stage throttling applies, no quota.',
+      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+    });
+    this.interactiveUsagePlan.addApiKey(interactiveKey);
 
     this.suppressFindings(publicMethods);
   }

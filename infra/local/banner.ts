@@ -30,6 +30,19 @@ const sampleCalls = (url: string, user: BannerUser): string[] => {
   ];
 };
 
+/**
+ * A partner integration: the partner admin (with $TOKEN from above) creates an
+ * API key, then calls with `x-api-key` alone, and revokes it. Locally no usage
+ * plan throttles it (see README).
+ */
+const apiKeyCalls = (url: string, user: BannerUser): string[] => [
+  `KEY=$(curl -s -X POST ${url}/v1/orgs/${user.orgId}/api-keys -H "authorization: Bearer $TOKEN" \\`,
+  `  -H 'content-type: application/json' -d '{"name":"My integration","role":"read-only"}' | sed -E 's/.*"secret":"([^"]+)".*/\\1/')`,
+  `curl -s ${url}/v1/orgs/${user.orgId}/children -H "x-api-key: $KEY"`,
+  `curl -s ${url}/v1/orgs/${user.orgId}/api-keys -H "authorization: Bearer $TOKEN"`,
+  `curl -s -X DELETE ${url}/v1/orgs/${user.orgId}/api-keys/\${KEY%%.*} -H "authorization: Bearer $TOKEN"`,
+];
+
 /** The start-up banner of `npm start`: where things run, who can sign in, and calls to paste. */
 export const formatBanner = (input: BannerInput): string => {
   const emailWidth = Math.max(...input.users.map((user) => user.email.length), 5);
@@ -46,6 +59,9 @@ export const formatBanner = (input: BannerInput): string => {
     ...input.users.map((user) => `  ${user.email.padEnd(emailWidth)}  ${user.role.padEnd(roleWidth)}  ${user.orgName} (${user.orgId})`),
     '',
     ...(example ? [bold(`Try it as ${example.email}`), ...sampleCalls(input.url, example).map((line) => `  ${line}`), ''] : []),
+    ...(example?.role === 'partner-admin'
+      ? [bold('An integration with an API key (same $TOKEN)'), ...apiKeyCalls(input.url, example).map((line) => `  ${line}`), '']
+      : []),
     'Ctrl-C stops the API and DynamoDB Local.',
     '',
   ].join('\n');

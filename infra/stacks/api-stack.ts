@@ -9,6 +9,7 @@ import { AuditFailures } from '../constructs/audit-failures.ts';
 import { PlatformBootstrap } from '../constructs/platform-bootstrap.ts';
 import { PortalFunction } from '../constructs/portal-function.ts';
 import { RouteTableApi } from '../constructs/route-table-api.ts';
+import { UsagePlanKeys } from '../constructs/usage-plan-keys.ts';
 import type { DataStack } from './data-stack.ts';
 
 export interface ApiStackProps extends StackProps {
@@ -62,7 +63,7 @@ export class ApiStack extends Stack {
     this.authorizer = new PortalFunction(this, 'Authorizer', {
       entry: 'functions/authorizer/handler.ts',
       functionKey: 'authorizer',
-      description: 'REQUEST authorizer: resolves the caller from a bearer token (and later an API key)',
+      description: 'REQUEST authorizer: resolves the caller from a bearer token or an API key',
       timeout: Duration.seconds(5),
       logRetention,
       environment: {
@@ -83,6 +84,12 @@ export class ApiStack extends Stack {
       usagePlan: config.usagePlan,
       logRetention,
     });
+
+    // The authorizer names this usage key for people's calls (see RouteTableApi); a literal, so no dependency.
+    this.authorizer.addEnvironment('INTERACTIVE_USAGE_KEY', this.restApi.interactiveUsageKey);
+    // Partner keys join the usage plan as they are created.
+    const keysFunction = functionsByGroup.get('api-keys');
+    if (keysFunction) new UsagePlanKeys(this, 'UsagePlanKeys', { usagePlan: this.restApi.usagePlan, keysFunction });
 
     new PlatformBootstrap(this, 'Bootstrap', {
       table: data.table,

@@ -146,6 +146,8 @@ const samples = (): Record<string, unknown> => ({
   limit: '2',
   q: 'Cust',
   enabled: true,
+  keyId: 'key_abc',
+  expiresAt: '2099-01-01T00:00:00.000Z',
 });
 
 const shapeOf = (schema: ZodType | undefined): Record<string, ZodType> => (schema ? ((schema as ZodObject).shape ?? {}) : {});
@@ -200,8 +202,8 @@ const wrongQueryValues: [string, string][] = [
 
 /** Path parameter values that are not ids of the right kind: [name, raw path segment, decoded value]. */
 const badIds = (param: string): [string, string][] => {
-  const prefix = param === 'userId' ? 'usr' : 'org';
-  const other = prefix === 'usr' ? 'org' : 'usr';
+  const prefix = param === 'userId' ? 'usr' : param === 'keyId' ? 'key' : 'org';
+  const other = prefix === 'org' ? 'usr' : 'org';
   return [
     ['the wrong prefix', `${other}_abc`],
     ['uppercase', `${prefix.toUpperCase()}_ABC`],

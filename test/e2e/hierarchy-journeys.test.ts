@@ -703,6 +703,9 @@ describe('as an outsider (a valid token, no memberships)', () => {
     setPartnerAccess: { body: { enabled: false } },
     listAudit: { query: { limit: 5 } },
     verifyAudit: {},
+    listApiKeys: {},
+    createApiKey: { body: { name: 'Outsider key', role: 'read-only' } },
+    revokeApiKey: {},
   };
   /** Every route addressed to an org (`/v1/orgs/{orgId}…`, and later `{customerId}`, `{partnerId}`…). */
   const orgRoutes = routes.filter((route) => /^\/v1\/orgs\/\{\w+\}/.test(route.path));
@@ -716,7 +719,10 @@ describe('as an outsider (a valid token, no memberships)', () => {
     async (_, route) => {
       const sample = validRequests[route.id] ?? {};
       for (const orgId of [demoOrg.root, demoOrg.contoso, demoOrg.alpine, randomOrgId()]) {
-        const path = route.path.replace(/^\/v1\/orgs\/\{\w+\}/, `/v1/orgs/${orgId}`).replace('{userId}', someUserId);
+        const path = route.path
+          .replace(/^\/v1\/orgs\/\{\w+\}/, `/v1/orgs/${orgId}`)
+          .replace('{userId}', someUserId)
+          .replace('{keyId}', 'key_0abc');
         const query = route.id === 'explainAccess' ? { ...sample.query, userId: someUserId } : sample.query;
 
         const reply = await outsider.request(route.method, path, { ...sample, ...(query ? { query } : {}) });

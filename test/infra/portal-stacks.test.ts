@@ -335,6 +335,47 @@ describe.each(regions)('stacks in %s', (region) => {
       }
     });
 
+    it('lets the api-keys function alone manage usage-plan keys: create one, attach it to the partner plan, delete one', () => {
+      // Prepare
+      const keysFn = regionStacks.api.functionsByGroup.get('api-keys');
+      const planId = logicalId(regionStacks.api, regionStacks.api.restApi.usagePlan.node.defaultChild);
+      const [[, parameter] = []] = resourcesOf(api, 'AWS::SSM::Parameter');
+      const parameterName = String(parameter?.Properties.Name);
+
+      // Act
+      const statements = statementsOfRole(api, roleOf(keysFn)).filter((statement) =>
+        actionsOf(statement).some((action) => /^(apigateway|ssm):/.test(action)),
+      );
+      const variables = api.toJSON().Resources[logicalId(regionStacks.api, keysFn?.node.defaultChild)].Properties.Environment.Variables;
+
+      // Assess: the plan's id reaches the function through a parameter named at synth (a reference would be a cycle; see UsagePlanKeys).
+      expect(parameter?.Properties).toMatchObject({ Type: 'String', Value: { Ref: planId } });
+      expect(variables.USAGE_PLAN_ID_PARAMETER).toBe(parameterName);
+      expect(statements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'ssm:GetParameter',
+          Resource: { 'Fn::Join': ['', [`arn:aws:ssm:${region}:`, { Ref: 'AWS::AccountId' }, `:parameter${parameterName}`]] },
+        },
+        {
+          Effect: 'Allow',
+          Action: 'apigateway:POST',
+          Resource: [
+            `arn:aws:apigateway:${region}::/apikeys`,
+            { 'Fn::Join': ['', [`arn:aws:apigateway:${region}::/usageplans/`, { Ref: planId }, '/keys']] },
+          ],
+        },
+        { Effect: 'Allow', Action: 'apigateway:DELETE', Resource: `arn:aws:apigateway:${region}::/apikeys/*` },
+      ]);
+      // No other function may touch API Gateway or SSM.
+      for (const { key, roleId } of functionRoles(api).filter((fn) => fn.roleId !== roleOf(keysFn))) {
+        expect(
+          [...actionsOfRole(api, roleId)].filter((action) => /^(apigateway|ssm):/.test(action)),
+          key,
+        ).toEqual([]);
+      }
+    });
+
     it('never grants wildcard DynamoDB actions or table-wide index wildcards', () => {
       const policies = flat(api.findResources('AWS::IAM::Policy'));
       expect(policies).not.toMatch(/dynamodb:\*|dynamodb:Scan/);
@@ -410,6 +451,39 @@ describe.each(regions)('stacks in %s', (region) => {
         Quota: { Limit: usagePlan.quotaLimit, Period: usagePlan.quotaPeriod },
         ApiStages: [Match.objectLike({ ApiId: { Ref: logicalId(regionStacks.api, regionStacks.api.restApi.api.node.defaultChild) } })],
       });
+    });
+
+    it('requires a usage-plan key on every caller route, which the authorizer supplies, and on no public route', () => {
+      const paths = resourcePaths(api);
+      const methods = resourcesOf(api, 'AWS::ApiGateway::Method').map(([, method]) => method.Properties);
+      for (const method of methods) {
+        const route = routes.find(
+          (candidate) => candidate.method === method.HttpMethod && candidate.path === paths.get(method.ResourceId.Ref),
+        );
+        expect(method.ApiKeyRequired === true, `${method.HttpMethod} ${paths.get(method.ResourceId.Ref)}`).toBe(route?.auth === 'caller');
+      }
+    });
+
+    it('gives people’s calls a usage plan and key of their own, whose value the authorizer names', () => {
+      // Prepare
+      const interactiveId = logicalId(regionStacks.api, regionStacks.api.restApi.interactiveUsagePlan.node.defaultChild);
+      const authorizer = api.toJSON().Resources[logicalId(regionStacks.api, regionStacks.api.authorizer.node.defaultChild)];
+
+      // Act
+      const plans = resourcesOf(api, 'AWS::ApiGateway::UsagePlan');
+      const keys = resourcesOf(api, 'AWS::ApiGateway::ApiKey');
+      const links = resourcesOf(api, 'AWS::ApiGateway::UsagePlanKey').map(([, link]) => link.Properties);
+
+      // Assess: two plans; the partner plan's keys come at run time, the interactive plan holds one key, without limits of its own.
+      expect(plans).toHaveLength(2);
+      const [, interactive] = plans.find(([id]) => id === interactiveId) ?? [];
+      expect(interactive?.Properties.Throttle).toBeUndefined();
+      expect(interactive?.Properties.Quota).toBeUndefined();
+      expect(keys).toHaveLength(1);
+      const [[keyId, key] = []] = keys;
+      expect(key?.Properties).toMatchObject({ Enabled: true, Value: authorizer.Properties.Environment.Variables.INTERACTIVE_USAGE_KEY });
+      expect(key?.Properties.Value).toMatch(/^[0-9a-f]{40}$/);
+      expect(links).toEqual([{ KeyId: { Ref: keyId }, KeyType: 'API_KEY', UsagePlanId: { Ref: interactiveId } }]);
     });
 
     it.each([

@@ -67,8 +67,14 @@ export interface RunStats {
   byRoute: Record<string, Record<number, number>>;
 }
 
-const label = (caller: CallerRef): string =>
-  caller.kind === 'anonymous' ? 'anonymous' : `${caller.kind === 'forged' ? 'forged:' : ''}${caller.email.split('.')[0]}`;
+const label = (caller: CallerRef): string => {
+  if (caller.kind === 'anonymous') return 'anonymous';
+  if (caller.kind === 'api-key') {
+    const how = caller.alsoBearer ? '+bearer' : caller.secret.startsWith(`${caller.keyId}.`) ? '' : ' (wrong secret)';
+    return `key:${caller.keyId}${how}`;
+  }
+  return `${caller.kind === 'forged' ? 'forged:' : ''}${caller.email.split('.')[0]}`;
+};
 
 const describeCall = (prepared: Prepared): string => {
   const { request } = prepared;
@@ -165,12 +171,31 @@ export class Runner {
     const { emails, adminEmail, model, principalOf } = this.world;
     const people = emails.filter((email) => email !== adminEmail);
     const granted = people.filter((email) => model.grantsOf(principalOf(email)).length > 0);
+    // API keys: mostly live ones; now and then one that was revoked or has expired, a wrong secret, or a key beside a bearer token.
+    const liveKeys = [...model.apiKeys.keys()].filter((keyId) => model.keyWorks(keyId));
+    const everyKey = [...model.keySecrets.keys()];
+    const keyCaller = (keyId: string): CallerRef => ({ kind: 'api-key', keyId, secret: model.keySecrets.get(keyId) ?? '' });
     return pick.weighted<CallerRef>([
       [8, () => ({ kind: 'user', email: adminEmail })],
       [granted.length > 0 ? 62 : 0, () => ({ kind: 'user', email: pick.one(granted) })],
       [18, () => ({ kind: 'user', email: pick.one(people) })],
       [6, () => ({ kind: 'anonymous' })],
       [6, () => ({ kind: 'forged', email: pick.one(emails) })],
+      [liveKeys.length > 0 ? 14 : 0, () => keyCaller(pick.one(liveKeys))],
+      [everyKey.length > 0 ? 3 : 0, () => keyCaller(pick.one(everyKey))],
+      [
+        everyKey.length > 0 ? 2 : 0,
+        () => {
+          const keyId = pick.one(everyKey);
+          const secret = model.keySecrets.get(keyId) ?? '';
+          return {
+            kind: 'api-key',
+            keyId,
+            secret: pick.one([`${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`, keyId, `${keyId}.`]),
+          };
+        },
+      ],
+      [liveKeys.length > 0 ? 1 : 0, () => ({ ...keyCaller(pick.one(liveKeys)), alsoBearer: pick.one(emails) })],
     ]);
   }
 
@@ -180,7 +205,8 @@ export class Runner {
     const [routeId, spec] = pick.weighted(this.entries.map(([id, s]) => [s.weight, () => [id, s] as const] as const));
     const route = routes.find((candidate) => candidate.id === routeId) as RouteDef;
     const caller = this.pickCaller(pick);
-    const principal: Principal | null = caller.kind === 'user' ? world.principalOf(caller.email) : null;
+    const principal: Principal | null =
+      caller.kind === 'user' ? world.principalOf(caller.email) : caller.kind === 'api-key' ? world.keyPrincipalOf(caller) : null;
     const ctx: Ctx = { world, model: world.model, caller, principal };
     const built = spec.build(ctx, pick);
     const request = await this.toHttp(route, built, caller);
@@ -254,7 +280,7 @@ export class Runner {
                 routeId: route.id,
                 fingerprint,
                 status: response.status,
-                body: response.json,
+                body: outcome.replayBody ? outcome.replayBody(response.json) : response.json,
                 request: built,
               });
             },
@@ -294,6 +320,10 @@ export class Runner {
     const headers: Record<string, string> = { ...(built.headers ?? {}) };
     if (caller.kind === 'user') headers.authorization = `Bearer ${await this.world.tokenOf(caller.email)}`;
     if (caller.kind === 'forged') headers.authorization = `Bearer ${await this.world.forgedTokenOf(caller.email)}`;
+    if (caller.kind === 'api-key') {
+      headers['x-api-key'] = caller.secret;
+      if (caller.alsoBearer) headers.authorization = `Bearer ${await this.world.tokenOf(caller.alsoBearer)}`;
+    }
     if (built.body !== undefined) headers['content-type'] = 'application/json';
     return {
       method: route.method,

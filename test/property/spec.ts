@@ -66,6 +66,8 @@ export interface Outcome {
   accept?: (response: ApiResponse, tools: AcceptTools) => void | Promise<void>;
   /** A success changes the model: the call then runs alone, never beside other calls. */
   mutates?: boolean;
+  /** What an Idempotency-Key replay of this success answers, when not the very same body (a key's secret is shown once). */
+  replayBody?: (json: unknown) => unknown;
 }
 
 export interface RouteSpec {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Model } from './model/model.ts';
 import { nameKey } from './model/rules.ts';
 import { mismatch, stableJson } from './spec.ts';
@@ -82,6 +83,21 @@ export const expectStoreMatchesModel = async (model: Model): Promise<void> => {
     itemsOf(items, 'userEmail').map((u) => `${String(u.email)} → ${String(u.userId)}`),
     [...model.userIdByEmail].map(([email, userId]) => `${email} → ${userId}`),
   );
+  const keyLine = (k: Record<string, unknown>) => stableJson([k.keyId, k.orgId, k.name, k.role, k.validUntil ?? null, k.version]);
+  diff(
+    'API keys',
+    itemsOf(items, 'apiKey').map(keyLine),
+    [...model.apiKeys.values()].map((k) => keyLine({ ...k, validUntil: k.expiresAt })),
+  );
+  // Only a key's hash is kept: no item anywhere (stored Idempotency-Key replies included) holds a secret in clear.
+  for (const apiKey of itemsOf(items, 'apiKey')) {
+    const secret = model.keySecrets.get(String(apiKey.keyId)) ?? '';
+    if (apiKey.secretHash !== createHash('sha256').update(secret).digest('hex'))
+      mismatch(`key ${String(apiKey.keyId)}: its hash is not its secret's`);
+  }
+  const everything = JSON.stringify(items);
+  const inClear = [...model.keySecrets].filter(([, secret]) => everything.includes(secret.split('.')[1] ?? secret));
+  if (inClear.length > 0) mismatch(`the table holds the secrets of ${inClear.map(([keyId]) => keyId).join(', ')} in clear`);
   const stuck = itemsOf(items, 'idempotency').filter((record) => record.state !== 'completed');
   if (stuck.length > 0) mismatch(`idempotency locks left behind: ${stuck.map((r) => String(r.pk)).join(', ')}`);
   const moves = itemsOf(items, 'moveJob');

@@ -4,6 +4,7 @@ import type { AccessRequest } from '#domain/access/authorize';
 import { addMember } from '#domain/access/members';
 import { bootstrapPlatform } from '#domain/bootstrap/bootstrap';
 import { systemActor, writtenBy } from '#domain/db/written-by';
+import { createApiKey } from '#domain/delegation/api-keys';
 import { ExternalAdminEntity } from '#domain/delegation/external-admin.entity';
 import { addExternalAdmin } from '#domain/delegation/external-admins';
 import { setPartnerAccess } from '#domain/delegation/partner-access';
@@ -59,9 +60,12 @@ export interface WorldPlan {
   orgs: { parent: number; kind: number; id: number; name: number; customer: number }[];
   grants: { person: number; org: number; role: number; builtIn: boolean }[];
   people: number;
+  /** Which customers switch partner access off (those with a built-in administrator to do it). */
   restrict: boolean[];
   /** People made external admins of customers; `expired` ones are written as the table holds them after expiry. */
   externalAdmins: { person: number; org: number; role: number; expired: boolean }[];
+  /** API keys of partners: at which partner, with which role, and whether it has expired already. */
+  keys: { org: number; role: number; expired: boolean }[];
 }
 
 export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
@@ -80,6 +84,7 @@ export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
     fc.record({ person: fc.nat(), org: fc.nat(), role: fc.nat(), expired: fc.boolean() }, { noNullPrototype: true }),
     { maxLength: 4 },
   ),
+  keys: fc.array(fc.record({ org: fc.nat(), role: fc.nat(), expired: fc.boolean() }, { noNullPrototype: true }), { maxLength: 4 }),
 });
 
 /** Who a generated call is made by. */
@@ -88,7 +93,9 @@ export type CallerRef =
   /** No Authorization header at all. */
   | { kind: 'anonymous' }
   /** A well-formed ES256 token for a real user's email, signed by a key the authorizer does not trust. */
-  | { kind: 'forged'; email: string };
+  | { kind: 'forged'; email: string }
+  /** `x-api-key`: a key's secret (or a wrong one), of a live, expired or revoked key; with `alsoBearer`, a bearer token beside it. */
+  | { kind: 'api-key'; keyId: string; secret: string; alsoBearer?: string };
 
 export interface World {
   api: InProcessApi;
@@ -99,6 +106,8 @@ export interface World {
   tokenOf: (email: string) => Promise<string>;
   forgedTokenOf: (email: string) => Promise<string>;
   principalOf: (email: string) => Principal;
+  /** Who the authorizer resolves an `x-api-key` caller to: the key, or null (401) for a wrong secret, a revoked or expired key, or a bearer token beside it. */
+  keyPrincipalOf: (caller: Extract<CallerRef, { kind: 'api-key' }>) => Principal | null;
 }
 
 const setupActor = systemActor('property-world');
@@ -250,6 +259,36 @@ export const buildWorld = async (
     org.version += 1;
   }
 
+  // API keys of partners, created by the platform admin through the domain; an expired one was created ten days ago.
+  const partners = [...model.orgs.values()].filter((org) => org.kind === 'partner');
+  const partnerRoles: Role[] = ['partner-admin', 'partner-technician', 'billing-admin', 'read-only'];
+  for (const [index, planned] of plan.keys.entries()) {
+    const org = partners[planned.org % Math.max(partners.length, 1)];
+    if (!org) break;
+    const role = partnerRoles[planned.role % partnerRoles.length] as Role;
+    const day = 24 * 60 * 60 * 1000;
+    const createdAt = planned.expired ? new Date(Date.now() - 10 * day) : new Date();
+    const expiresAt = planned.expired ? new Date(createdAt.getTime() + 5 * day).toISOString() : undefined;
+    const key = await createApiKey(
+      as(adminUserId, 'api-key:write'),
+      org.id,
+      { name: `Integration ${index}`, role, ...(expiresAt ? { expiresAt } : {}) },
+      setupActor,
+      { now: createdAt },
+    );
+    if (!key.secret) throw new Error('a new key came without its secret');
+    model.apiKeys.set(key.id, {
+      keyId: key.id,
+      orgId: org.id,
+      name: key.name,
+      role,
+      expiresAt: key.expiresAt,
+      createdBy: null, // the world's setup writes as the system
+      version: 1,
+    });
+    model.keySecrets.set(key.id, key.secret);
+  }
+
   const tokens = new Map<string, Promise<string>>();
   const forged = new Map<string, Promise<string>>();
   return {
@@ -274,6 +313,10 @@ export const buildWorld = async (
       return token;
     },
     principalOf: (email) => ({ kind: 'user', principalId: model.userIdByEmail.get(email) ?? '', email }),
+    keyPrincipalOf: (caller) =>
+      caller.alsoBearer === undefined && model.keyWorks(caller.keyId) && model.keySecrets.get(caller.keyId) === caller.secret
+        ? { kind: 'api-key', principalId: caller.keyId }
+        : null,
   };
 };
 
@@ -364,8 +407,12 @@ export const describeWorld = (world: World): string => {
       .filter((grant) => grant.orgId === id)
       .map((grant) => `${grant.email.split('.')[0]}=${grant.role}${grant.expiresAt * 1000 > Date.now() ? '' : ' (expired)'}`)
       .join(' ');
+    const keys = model
+      .keysOf(id)
+      .map((key) => `${key.keyId}=${key.role}${model.keyWorks(key.keyId) ? '' : '(expired)'}`)
+      .join(' ');
     lines.push(
-      `${indent}${org.id} ${org.kind} "${org.name}" ${org.status}${org.partnerAccess ? '' : ' partner-access-off'} v${org.version}${members ? `  [${members}]` : ''}${external ? `  external [${external}]` : ''}`,
+      `${indent}${org.id} ${org.kind} "${org.name}" ${org.status}${org.partnerAccess ? '' : ' partner-access-off'} v${org.version}${members ? `  [${members}]` : ''}${external ? `  external [${external}]` : ''}${keys ? `  keys [${keys}]` : ''}`,
     );
     for (const child of model.children(id)) walk(child.id, `${indent}  `);
   };

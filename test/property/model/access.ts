@@ -8,8 +8,10 @@ import type { Model, ModelGrant, Principal } from './model.ts';
 
 /** One grant reaching an org, and who holds it. */
 export interface ModelHolder {
+  /** A user id, or a key id for an API key. */
   userId: string;
-  email: string;
+  email: string | null;
+  principalType: 'user' | 'api-key';
   grant: ModelGrant;
 }
 
@@ -22,7 +24,7 @@ export const sightOf = (model: Model, asker: Principal | null, orgId: string): s
   const lineage = model.lineage(orgId);
   const indexes = model
     .reaching(model.grantsOf(asker), orgId)
-    .map((grant) => (grant.kind === 'membership' ? lineage.indexOf(grant.orgId) : lineage.length - 1));
+    .map((grant) => (grant.kind === 'membership' || grant.kind === 'api-key' ? lineage.indexOf(grant.orgId) : lineage.length - 1));
   return indexes.length === 0 ? [] : lineage.slice(Math.min(...indexes));
 };
 
@@ -30,16 +32,29 @@ export const sightOf = (model: Model, asker: Principal | null, orgId: string): s
 export const holdersOf = (model: Model, orgId: string): ModelHolder[] => {
   const byUser = <T extends { userId: string }>(items: T[]) =>
     items.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
-  const members = model.lineage(orgId).flatMap((id) =>
-    byUser(model.membersOf(id)).map((m) => ({
+  // Down the path: each org's members, then its working API keys.
+  const members = model.lineage(orgId).flatMap((id): ModelHolder[] => [
+    ...byUser(model.membersOf(id)).map((m) => ({
       userId: m.userId,
       email: m.email,
+      principalType: 'user' as const,
       grant: { kind: 'membership', orgId: id, role: m.role, builtIn: m.builtIn } as ModelGrant,
     })),
-  );
+    ...model
+      .keysOf(id)
+      .filter((key) => model.keyWorks(key.keyId))
+      .sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0))
+      .map((key) => ({
+        userId: key.keyId,
+        email: null,
+        principalType: 'api-key' as const,
+        grant: { kind: 'api-key', orgId: id, role: key.role, keyId: key.keyId } as ModelGrant,
+      })),
+  ]);
   const external = model.externalAdminsOf(orgId).map((x) => ({
     userId: x.userId,
     email: x.email,
+    principalType: 'user' as const,
     grant: { kind: 'external-admin', orgId, role: x.role, expiresAt: x.expiresAt } as ModelGrant,
   }));
   return [...members, ...external];
@@ -53,7 +68,9 @@ export const effective = (model: Model, grant: ModelGrant, orgId: string): boole
 export const grantRef = (grant: ModelGrant): Record<string, unknown> =>
   grant.kind === 'membership'
     ? { kind: grant.kind, orgId: grant.orgId, role: grant.role }
-    : { kind: grant.kind, orgId: grant.orgId, role: grant.role, expiresAt: new Date(grant.expiresAt * 1000).toISOString() };
+    : grant.kind === 'api-key'
+      ? { kind: grant.kind, orgId: grant.orgId, role: grant.role, keyId: grant.keyId }
+      : { kind: grant.kind, orgId: grant.orgId, role: grant.role, expiresAt: new Date(grant.expiresAt * 1000).toISOString() };
 
 /** `GET …/access` as the model expects it for this asker: the named items in order, and the count of those held above its sight. */
 export const expectedAccess = (model: Model, asker: Principal | null, orgId: string) => {
@@ -65,14 +82,16 @@ export const expectedAccess = (model: Model, asker: Principal | null, orgId: str
       const { grant } = holder;
       const gets = effective(model, grant, orgId);
       return {
-        principalType: 'user',
+        principalType: holder.principalType,
         principalId: holder.userId,
         email: holder.email,
         role: grant.role,
         via:
           grant.kind === 'membership'
             ? { kind: grant.kind, orgId: grant.orgId, builtIn: grant.builtIn }
-            : { kind: grant.kind, orgId: grant.orgId, expiresAt: new Date(grant.expiresAt * 1000).toISOString() },
+            : grant.kind === 'api-key'
+              ? { kind: grant.kind, orgId: grant.orgId, keyId: grant.keyId }
+              : { kind: grant.kind, orgId: grant.orgId, expiresAt: new Date(grant.expiresAt * 1000).toISOString() },
         effective: gets,
         ...(gets ? {} : { blockedBy: 'partner-access-off' }),
       };
@@ -102,7 +121,7 @@ export const partnerAccessLosses = (model: Model, asker: Principal | null, orgId
     people.filter((userId) => !holders.some((holder) => holder.userId === userId && model.isOwn(holder.grant, orgId))),
   );
   const sight = new Set(sightOf(model, asker, orgId));
-  const named: { userId: string; email: string; orgId: string; via: string }[] = [];
+  const named: { userId: string; email: string | null; orgId: string; via: string }[] = [];
   for (const holder of holders) {
     if (!losing.has(holder.userId) || !sight.has(holder.grant.orgId) || named.some((loss) => loss.userId === holder.userId)) continue;
     named.push({ userId: holder.userId, email: holder.email, orgId, via: holder.grant.kind });

@@ -29,14 +29,24 @@ export interface ModelMembership {
 }
 
 /**
- * Who a request acts as, once the authorizer has resolved the token:
- * `principalId` is the user id, or '' for a verified email nobody has invited.
- * (API keys and impersonation sessions become principals of their own kind.)
+ * Who a request acts as, once the authorizer has resolved the credentials:
+ * a user (`principalId` is the user id, or '' for a verified email nobody has
+ * invited) or a partner's API key (`principalId` is the key id; keys have no
+ * email). Impersonation sessions become principals of their own kind.
  */
-export interface Principal {
-  kind: 'user';
-  principalId: string;
-  email: string;
+export type Principal = { kind: 'user'; principalId: string; email: string } | { kind: 'api-key'; principalId: string; email?: undefined };
+
+/** A partner integration's API key, as the model keeps it. */
+export interface ModelApiKey {
+  keyId: string;
+  orgId: string;
+  name: string;
+  role: Role;
+  /** ISO 8601, or null for a key that lives until revoked. */
+  expiresAt: string | null;
+  /** The person who created it. */
+  createdBy: string | null;
+  version: number;
 }
 
 /** A user of another org administering one customer until `expiresAt` (epoch seconds). */
@@ -50,14 +60,17 @@ export interface ModelExternalAdmin {
 }
 
 /**
- * A grant as the model sees it: memberships and external admins so far. Each
- * later kind (service assignment, impersonation, API key) is one more member
- * of this union with its own `reaches`; the partner-access restriction is
- * `admitted` (only memberships held at the org itself get in).
+ * A grant as the model sees it: memberships, API keys (held by a partner org,
+ * reaching its subtree like a membership held there) and external admins
+ * (one customer, until they expire). Each later kind (service assignment,
+ * impersonation) is one more member of this union with its own `reaches`;
+ * the partner-access restriction is `admitted` (only memberships held at the
+ * org itself get in).
  */
 export type ModelGrant =
   | { kind: 'membership'; orgId: string; role: Role; builtIn: boolean }
-  | { kind: 'external-admin'; orgId: string; role: Role; expiresAt: number };
+  | { kind: 'external-admin'; orgId: string; role: Role; expiresAt: number }
+  | { kind: 'api-key'; orgId: string; role: Role; keyId: string };
 
 /**
  * The answers of the authorization rule: no such org, out of scope (404), in
@@ -100,6 +113,10 @@ export class Model {
   readonly idempotency = new Map<string, IdempotentRecord>();
   /** List cursors the API handed out, with the list they belong to. */
   readonly cursors: { binding: string; cursor: string }[] = [];
+  /** Live API keys (expired ones included, until revoked), by key id. */
+  readonly apiKeys = new Map<string, ModelApiKey>();
+  /** The secret of every key ever created, revoked ones included: callers keep using them. */
+  readonly keySecrets = new Map<string, string>();
 
   constructor(readonly rootId: string) {}
 
@@ -148,9 +165,24 @@ export class Model {
     return this.memberships.get(membershipKey(userId, orgId));
   }
 
-  /** The principal's live grants: memberships, then external admins that have not expired. */
+  /** The keys an org holds. */
+  keysOf(orgId: string): ModelApiKey[] {
+    return [...this.apiKeys.values()].filter((key) => key.orgId === orgId);
+  }
+
+  /** Whether a key works at all now: it exists and has not expired. */
+  keyWorks(keyId: string, now: number = Date.now()): boolean {
+    const key = this.apiKeys.get(keyId);
+    return key !== undefined && (key.expiresAt === null || Date.parse(key.expiresAt) > now);
+  }
+
+  /** The principal's live grants: an API key's own; a user's memberships, then external admins that have not expired. */
   grantsOf(principal: Principal | null): ModelGrant[] {
     if (!principal?.principalId) return [];
+    if (principal.kind === 'api-key') {
+      const key = this.apiKeys.get(principal.principalId);
+      return key && this.keyWorks(key.keyId) ? [{ kind: 'api-key', orgId: key.orgId, role: key.role, keyId: key.keyId }] : [];
+    }
     const memberships: ModelGrant[] = [...this.memberships.values()]
       .filter((m) => m.userId === principal.principalId)
       .map((m) => ({ kind: 'membership', orgId: m.orgId, role: m.role, builtIn: m.builtIn }));
@@ -161,8 +193,9 @@ export class Model {
   }
 
   /**
-   * Whether a grant applies to an org: a membership covers the org it is held
-   * at and everything below; an external admin its one customer, until it expires.
+   * Whether a grant applies to an org: a membership or an API key covers the
+   * org it is held at and everything below; an external admin its one
+   * customer, until it expires.
    */
   reaches(grant: ModelGrant, orgId: string): boolean {
     if (grant.kind === 'external-admin') return grant.orgId === orgId && isLive(grant);
@@ -221,7 +254,12 @@ export class Model {
   }
 
   private crosses(grant: ModelGrant, orgId: string, permission: Permission): boolean {
-    return grant.kind === 'membership' && grant.orgId !== orgId && crossing.includes(permission) && roleCarries(grant.role, permission);
+    return (
+      (grant.kind === 'membership' || grant.kind === 'api-key') &&
+      grant.orgId !== orgId &&
+      crossing.includes(permission) &&
+      roleCarries(grant.role, permission)
+    );
   }
 
   /** The rule's answer for an arbitrary set of grants (a subject's, or a principal's minus one being removed). */

@@ -1,5 +1,6 @@
 import type { RouteSpecs } from '../spec.ts';
 import { listAccess } from './access.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 import { listAudit, verifyAudit } from './audit.ts';
 import { addExternalAdmin, listExternalAdmins, removeExternalAdmin } from './external-admins.ts';
 import { addMember, explainAccess, listMembers, removeMember, updateMember } from './members.ts';
@@ -38,4 +39,7 @@ export const routeSpecs: RouteSpecs = {
   listExternalAdmins,
   addExternalAdmin,
   removeExternalAdmin,
+  listApiKeys,
+  createApiKey,
+  revokeApiKey,
 };

@@ -118,6 +118,8 @@ export const deleteOrg: RouteSpec = {
     if (call.ifMatch !== null && call.ifMatch !== org.version) failures.push(412);
     if (org.parentId === null) failures.push(409);
     if (model.children(org.id).length > 0) failures.push(409);
+    // Keys are revoked on purpose, never swept away with their org.
+    if (model.keysOf(org.id).length > 0) failures.push(409);
     if (failures.length > 0) return fail(failures);
     return {
       statuses: [204],
@@ -273,7 +275,8 @@ export const moveOrg: RouteSpec = {
     if (call.ifMatch !== null && call.ifMatch !== org.version) early.push(412);
     const there = model.access(principal, newParentId, 'org:move');
     if (there === 'missing' || there === 'hidden') early.push(404);
-    if (there === 'forbidden') early.push(403);
+    // A destination whose partner access is off refuses the mover from above with its own 403, like any write there.
+    if (there === 'forbidden' || there === 'restricted') early.push(403);
     if (org.parentId === null) early.push(409);
     if (model.orgs.has(newParentId) && model.isAncestorOrSelf(org.id, newParentId)) early.push(409);
     if (early.length > 0) return fail(early);

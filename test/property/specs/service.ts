@@ -31,11 +31,27 @@ export const getMe: RouteSpec = {
     accept: (response) => {
       const { model, principal } = ctx;
       const me = response.json as { memberships?: unknown[]; delegated?: unknown[] } | undefined;
+      if (principal?.kind === 'api-key') {
+        // A key is nobody: no user, no memberships, just the key itself with its org and role.
+        const key = model.apiKeys.get(principal.principalId);
+        const org = key ? model.org(key.orgId) : undefined;
+        expectFields('me', me, {
+          userId: null,
+          email: null,
+          principalType: 'api-key',
+          memberships: [],
+          delegated: [],
+          impersonation: null,
+          apiKey: key ? { id: key.keyId, orgId: key.orgId, orgName: org?.name ?? null, orgKind: org?.kind ?? null, role: key.role } : null,
+        });
+        return;
+      }
       expectFields('me', me, {
         userId: principal?.principalId || null,
         email: principal?.email ?? null,
         principalType: 'user',
         impersonation: null,
+        apiKey: null,
       });
       const named = (orgId: string) => ({ orgId, orgName: model.org(orgId)?.name ?? null, orgKind: model.org(orgId)?.kind ?? null });
       const grants = model.grantsOf(principal);
