@@ -1,7 +1,9 @@
 import type { RouteDef, RouteGroup } from './route-table-types.ts';
+import { applicationIntakeGroup, applicationsGroup, applicationsRoutes } from './routes/applications.ts';
 import { auditGroup, auditRoutes } from './routes/audit.ts';
 import { membersGroup, membersRoutes } from './routes/members.ts';
 import { orgsGroup, orgsRoutes } from './routes/orgs.ts';
+import { partnersGroup, partnersRoutes } from './routes/partners.ts';
 import { serviceGroup, serviceRoutes } from './routes/service.ts';
 import { problem } from './schemas/common.ts';
 
@@ -16,9 +18,19 @@ export const groups = {
   orgs: orgsGroup,
   members: membersGroup,
   audit: auditGroup,
+  partners: partnersGroup,
+  applicationIntake: applicationIntakeGroup,
+  applications: applicationsGroup,
 } as const satisfies Record<string, RouteGroup>;
 
-export const routes = [...serviceRoutes, ...orgsRoutes, ...membersRoutes, ...auditRoutes] as const satisfies readonly RouteDef[];
+export const routes = [
+  ...serviceRoutes,
+  ...orgsRoutes,
+  ...membersRoutes,
+  ...auditRoutes,
+  ...partnersRoutes,
+  ...applicationsRoutes,
+] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof routes)[number]['id'];
 export type RouteOf<Id extends RouteId> = Extract<(typeof routes)[number], { id: Id }>;

@@ -8,6 +8,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '#domain/db/table-definition';
+import type { RouteDef } from '#functions/http/route-table-types';
 import { groups, routes } from '#functions/http/routes';
 import { readConfig } from '#infra/config';
 import { functionKeyMetadata } from '#infra/constructs/portal-function';
@@ -255,6 +256,25 @@ describe.each(regions)('stacks in %s', (region) => {
       },
     );
 
+    it('lets the applications function, and no other route group, invite people through the user pool', () => {
+      const inviting = groupList.filter((group) => 'invitesUsers' in group && group.invitesUsers).map((group) => group.name);
+      expect(inviting).toEqual(['applications']);
+      for (const group of groupList) {
+        const fn = regionStacks.api.functionsByGroup.get(group.name);
+        const statements = statementsOfRole(api, roleOf(fn)).filter((statement) => statement.Effect === 'Allow');
+        const cognito = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('cognito-idp:')));
+        const variables = api.toJSON().Resources[logicalId(regionStacks.api, fn?.node.defaultChild)].Properties.Environment.Variables;
+        if (inviting.includes(group.name)) {
+          expect(cognito.flatMap(actionsOf)).toEqual(['cognito-idp:AdminCreateUser']);
+          expect(flat(cognito[0]?.Resource)).toContain('UserPool');
+          expect(variables.USER_POOL_ID).toBeDefined();
+        } else {
+          expect(cognito, group.name).toEqual([]);
+          expect(variables.USER_POOL_ID, group.name).toBeUndefined();
+        }
+      }
+    });
+
     it('gives the authorizer read-only access', () => {
       const actions = [...actionsOfRole(api, roleOf(regionStacks.api.authorizer))];
       expect(actions.filter((action) => writeActions.includes(action))).toEqual([]);
@@ -387,7 +407,7 @@ describe.each(regions)('stacks in %s', (region) => {
       expect(stage?.Properties).toMatchObject({
         TracingEnabled: true,
         AccessLogSetting: { DestinationArn: expect.anything() },
-        MethodSettings: [
+        MethodSettings: expect.arrayContaining([
           expect.objectContaining({
             HttpMethod: '*',
             ResourcePath: '/*',
@@ -395,11 +415,30 @@ describe.each(regions)('stacks in %s', (region) => {
             ThrottlingRateLimit: throttling.rateLimit,
             ThrottlingBurstLimit: throttling.burstLimit,
           }),
-        ],
+        ]),
       });
       expect(Object.keys(JSON.parse(stage?.Properties.AccessLogSetting.Format))).toEqual(
         expect.arrayContaining(['requestId', 'status', 'principalId']),
       );
+    });
+
+    it('throttles the public application form on its own, tighter than the stage (method throttling)', () => {
+      const throttled = (routes as readonly RouteDef[]).filter((route) => route.throttle);
+      expect(throttled.map((route) => route.id)).toEqual(['submitApplication']);
+      const [, stage] = resourcesOf(api, 'AWS::ApiGateway::Stage')[0] ?? [];
+      for (const route of throttled) {
+        // API Gateway names a method setting by its resource path with `/` escaped as `~1`.
+        expect(stage?.Properties.MethodSettings).toContainEqual(
+          expect.objectContaining({
+            HttpMethod: route.method,
+            ResourcePath: route.path.replaceAll('/', '~1'),
+            ThrottlingRateLimit: route.throttle?.rateLimit,
+            ThrottlingBurstLimit: route.throttle?.burstLimit,
+          }),
+        );
+        const stageLimits = cdkJson.context.throttling as { rateLimit: number; burstLimit: number };
+        expect(route.throttle?.rateLimit).toBeLessThan(stageLimits.rateLimit);
+      }
     });
 
     it('keeps a usage plan for partner keys, fed by the authorizer', () => {
