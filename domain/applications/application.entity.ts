@@ -30,8 +30,9 @@ export const ApplicationEntity = new Entity(
       /** The user (or API key) who approved or rejected it. */
       decidedBy: { type: 'string' },
       reason: { type: 'string' },
-      /** Approved: the partner org the approval created. */
+      /** Approved: the partner org the approval created, and the contact's user, its built-in administrator. */
       partnerId: { type: 'string' },
+      partnerAdminId: { type: 'string' },
       version: { type: 'number', required: true },
       writtenBy: writtenByAttribute,
     },

@@ -1,4 +1,6 @@
 import { type AccessRequest, authorizeOn } from '../access/authorize.ts';
+import { decide } from '../access/decide.ts';
+import type { Grant } from '../access/grants.ts';
 import type { Actor } from '../access/caller.ts';
 import { UserEmailEntity } from '../access/user.entity.ts';
 import { db } from '../db/service.ts';
@@ -7,7 +9,7 @@ import { writtenBy } from '../db/written-by.ts';
 import { type Invitation, inviteUser } from '../directory/directory.ts';
 import type { Page } from '../orgs/org-lists.ts';
 import { defaultLimit } from '../orgs/org-lists.ts';
-import { readOrg } from '../orgs/org-store.ts';
+import { readOrg, readOrgs } from '../orgs/org-store.ts';
 import { insertChildOrg } from '../orgs/orgs.ts';
 import { profileItemOf, readProgramme } from '../partners/profiles.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
@@ -49,6 +51,8 @@ export interface ApplicationView extends SubmittedApplicationView {
   reason: string | null;
   /** The partner org its approval created. */
   partnerId: string | null;
+  /** The contact's user: the new partner's built-in administrator. */
+  partnerAdminId: string | null;
   version: number;
 }
 
@@ -79,8 +83,26 @@ export const toApplicationView = (item: ApplicationItem): ApplicationView => ({
   decidedBy: item.decidedBy ?? null,
   reason: item.reason ?? null,
   partnerId: item.partnerId ?? null,
+  partnerAdminId: item.partnerAdminId ?? null,
   version: item.version,
 });
+
+/**
+ * An approved application names the partner it created only while the
+ * caller can see that partner: a partner moved to another channel, or
+ * deleted, since is none of this channel's business any more. One BatchGet
+ * for the page's approved applications, none when it has none.
+ */
+const withVisiblePartners = async (grants: readonly Grant[], views: ApplicationView[]): Promise<ApplicationView[]> => {
+  const partnerIds = views.flatMap((view) => (view.partnerId ? [view.partnerId] : []));
+  if (partnerIds.length === 0) return views;
+  const partners = await readOrgs(partnerIds);
+  const visible = (partnerId: string) => {
+    const partner = partners.get(partnerId);
+    return partner !== undefined && decide(grants, partner, 'org:read').allowed;
+  };
+  return views.map((view) => (view.partnerId && !visible(view.partnerId) ? { ...view, partnerId: null } : view));
+};
 
 /** The same answer for a missing application and one whose channel is out of the caller's scope. */
 const applicationNotFound = () => new NotFoundError('No such application');
@@ -149,13 +171,14 @@ export const listApplications = async (
   const binding = JSON.stringify(['applications', orgId, query.status ?? null]);
   const state = query.cursor ? decodeCursor<{ k: string }>(query.cursor, binding) : null;
   const options = { cursor: state?.k ?? null, limit: query.limit ?? defaultLimit, order: 'desc' as const };
-  const [, page] = await Promise.all([
+  const [{ grants }, page] = await Promise.all([
     authorizeOn(access, orgId),
     query.status
       ? ApplicationEntity.query.ofChannelByStatus({ channelId: orgId, status: query.status }).go(options)
       : ApplicationEntity.query.ofChannel({ channelId: orgId }).go(options),
   ]);
-  return { items: page.data.map(toApplicationView), nextCursor: page.cursor ? encodeCursor({ k: page.cursor }, binding) : null };
+  const items = await withVisiblePartners(grants, page.data.map(toApplicationView));
+  return { items, nextCursor: page.cursor ? encodeCursor({ k: page.cursor }, binding) : null };
 };
 
 /**
@@ -215,10 +238,15 @@ const invitationOutcome = async (email: string): Promise<InvitationOutcome> => {
 export const approveApplication = async (access: AccessRequest, appId: string, actor: Actor): Promise<ApprovalView> => {
   const {
     org: channel,
+    grants,
     item,
     extra: existingUser,
   } = await authorizeOnApplication(access, appId, async (app) => (await UserEmailEntity.get({ email: app.contactEmail }).go()).data);
-  if (item.status === 'approved') return { ...toApplicationView(item), invitation: null };
+  const asItIs = async (approved: ApplicationItem): Promise<ApprovalView> => {
+    const [view] = await withVisiblePartners(grants, [toApplicationView(approved)]);
+    return { ...(view ?? toApplicationView(approved)), invitation: null };
+  };
+  if (item.status === 'approved') return asItIs(item);
   if (item.status === 'rejected') throw alreadyRejected();
   const email = item.contactEmail;
   const userId = existingUser?.userId ?? newId('usr');
@@ -234,6 +262,7 @@ export const approveApplication = async (access: AccessRequest, appId: string, a
             decidedAt: by.at,
             decidedBy: decider(actor),
             partnerId: orgId,
+            partnerAdminId: userId,
             version: item.version + 1,
             writtenBy: by,
           };
@@ -255,6 +284,7 @@ export const approveApplication = async (access: AccessRequest, appId: string, a
                 decidedAt: by.at,
                 decidedBy: decider(actor),
                 partnerId: orgId,
+                partnerAdminId: userId,
                 version: item.version + 1,
                 writtenBy: by,
               })
@@ -292,7 +322,7 @@ export const approveApplication = async (access: AccessRequest, appId: string, a
   } catch (error) {
     if (!(error instanceof DecidedMeanwhileError)) throw error;
     const now = await currentApplication(appId);
-    if (now.status === 'approved') return { ...toApplicationView(now), invitation: null };
+    if (now.status === 'approved') return asItIs(now);
     throw alreadyRejected();
   }
   return { ...toApplicationView(decided), invitation: await invitationOutcome(email) };

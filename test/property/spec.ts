@@ -72,8 +72,8 @@ export interface RouteSpec {
   /** Relative share of generated calls. */
   weight: number;
   build: (ctx: Ctx, pick: Picker) => BuiltRequest;
-  /** The org the route's permission is checked on (default: the `orgId` path parameter). */
-  target?: (call: ParsedCall) => string;
+  /** The org the route's permission is checked on (default: the `orgId` path parameter); `ctx` for routes whose target is found through the model (an application's channel). */
+  target?: (call: ParsedCall, ctx: Ctx) => string;
   /** The permission checked, when the request decides it (default: the route table's). */
   permission?: (call: ParsedCall) => Permission;
   /** Lists whose cursor is bound to the list: the binding a valid cursor must carry. */

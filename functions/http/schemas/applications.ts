@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { applicationStatuses } from '#domain/applications/application.entity';
-import { displayName, email, id, orgId, paging, timestamp } from './common.ts';
+import { displayName, email, id, orgId, paging, timestamp, userId } from './common.ts';
 import { country, website } from './partners.ts';
 
 export const appId = id('app');
@@ -51,7 +51,10 @@ export const application = submittedApplication
     decidedAt: timestamp.nullable(),
     decidedBy: z.string().nullable().meta({ description: 'The user (or API key) who approved or rejected it' }),
     reason: z.string().nullable().meta({ description: 'Why it was rejected' }),
-    partnerId: orgId.nullable().meta({ description: 'The partner org its approval created' }),
+    partnerId: orgId
+      .nullable()
+      .meta({ description: 'The partner org its approval created, while the caller can see it (null once it moved to another channel or was deleted)' }),
+    partnerAdminId: userId.nullable().meta({ description: 'The contact’s user: the new partner’s built-in administrator' }),
     version: z.number().int(),
   })
   .meta({ id: 'Application' });

@@ -73,6 +73,40 @@ export interface IdempotentRecord {
 
 export const membershipKey = (userId: string, orgId: string) => `${userId} ${orgId}`;
 
+/** A channel's or partner's profile as last written (the schema's normalised values), see business.ts. */
+export interface ModelProfile {
+  kind: 'channel' | 'partner';
+  fields: Record<string, unknown>;
+  version: number;
+}
+
+/** A partner's or customer's configuration; `inheritedFrom` while a customer's is still its partner's copy. */
+export interface ModelConfig {
+  inboundIps: string[];
+  outboundIps: string[];
+  smarthost: { host: string; port: number | null } | null;
+  inheritedFrom: { orgId: string; version: number } | null;
+  version: number;
+}
+
+/** A programme application: addressed to a channel, pending until approved (with the partner it made) or rejected. */
+export interface ModelApplication {
+  id: string;
+  channelId: string;
+  company: string;
+  contactName: string;
+  contactEmail: string;
+  country: string;
+  website: string | null;
+  submittedAt: string;
+  status: 'pending' | 'approved' | 'rejected';
+  reason: string | null;
+  partnerId: string | null;
+  partnerAdminId: string | null;
+  decidedBy: string | null;
+  version: number;
+}
+
 export class Model {
   readonly orgs = new Map<string, ModelOrg>();
   readonly memberships = new Map<string, ModelMembership>();
@@ -83,6 +117,10 @@ export class Model {
   readonly idempotency = new Map<string, IdempotentRecord>();
   /** List cursors the API handed out, with the list they belong to. */
   readonly cursors: { binding: string; cursor: string }[] = [];
+  /** Profiles (channels, partners) and configurations (partners, customers) by org id; applications by id. */
+  readonly profiles = new Map<string, ModelProfile>();
+  readonly configs = new Map<string, ModelConfig>();
+  readonly applications = new Map<string, ModelApplication>();
 
   constructor(readonly rootId: string) {}
 

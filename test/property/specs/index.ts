@@ -1,8 +1,10 @@
 import type { RouteSpecs } from '../spec.ts';
+import { approveApplication, listApplications, rejectApplication, submitApplication } from './applications.ts';
 import { listAudit, verifyAudit } from './audit.ts';
 import { addMember, explainAccess, listMembers, removeMember, updateMember } from './members.ts';
 import { createChildOrg, deleteOrg, getOrg, listAncestorOrgs, listChildOrgs, listDescendantOrgs, moveOrg, updateOrg } from './orgs.ts';
 import { setPartnerAccess } from './partner-access.ts';
+import { getConfig, getProfile, putConfig, putProfile } from './partners.ts';
 import { getHealth, getMe, getOpenApi, listRoles } from './service.ts';
 
 /**
@@ -32,4 +34,12 @@ export const routeSpecs: RouteSpecs = {
   setPartnerAccess,
   listAudit,
   verifyAudit,
+  getProfile,
+  putProfile,
+  getConfig,
+  putConfig,
+  submitApplication,
+  listApplications,
+  approveApplication,
+  rejectApplication,
 };
