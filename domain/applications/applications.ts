@@ -1,7 +1,7 @@
 import { type AccessRequest, authorizeOn } from '../access/authorize.ts';
+import type { Actor } from '../access/caller.ts';
 import { decide } from '../access/decide.ts';
 import type { Grant } from '../access/grants.ts';
-import type { Actor } from '../access/caller.ts';
 import { UserEmailEntity } from '../access/user.entity.ts';
 import { db } from '../db/service.ts';
 import { transact } from '../db/transact.ts';
