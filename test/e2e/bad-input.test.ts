@@ -146,6 +146,13 @@ const samples = (): Record<string, unknown> => ({
   limit: '2',
   q: 'Cust',
   enabled: true,
+  appId: 'app_bad1',
+  reason: 'Not in our region',
+  channelId: 'org_c1',
+  company: 'Applicant Ltd',
+  contactName: 'Ada Applicant',
+  contactEmail: 'ada@applicant.test',
+  country: 'FR',
 });
 
 const shapeOf = (schema: ZodType | undefined): Record<string, ZodType> => (schema ? ((schema as ZodObject).shape ?? {}) : {});
@@ -338,7 +345,8 @@ const casesFor = (route: RouteDef): Case[] => {
     });
     cases.push({
       name: 'body: a __proto__ field',
-      request: request({ body: `{"__proto__":{"admin":true},${JSON.stringify(body).slice(1)}` }),
+      // A body whose fields are all optional (a PUT) may be `{}`: no comma then.
+      request: request({ body: `{"__proto__":{"admin":true}${Object.keys(body).length > 0 ? `,${JSON.stringify(body).slice(1)}` : '}'}` }),
       field: 'body',
       mentions: '__proto__',
     });
