@@ -127,7 +127,7 @@ export const submitApplication = async (
   options: { appId?: string; now?: Date } = {},
 ): Promise<SubmittedApplicationView> => {
   const [channel, programme] = await Promise.all([readOrg(input.channelId), readProgramme(input.channelId)]);
-  if (!channel || channel.kind !== 'channel' || channel.status !== 'active' || programme?.acceptsApplications !== true) {
+  if (channel?.kind !== 'channel' || channel.status !== 'active' || programme?.acceptsApplications !== true) {
     throw notAcceptingApplications();
   }
   const by = writtenBy(actor, (options.now ?? new Date()).toISOString());

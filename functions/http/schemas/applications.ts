@@ -51,9 +51,10 @@ export const application = submittedApplication
     decidedAt: timestamp.nullable(),
     decidedBy: z.string().nullable().meta({ description: 'The user (or API key) who approved or rejected it' }),
     reason: z.string().nullable().meta({ description: 'Why it was rejected' }),
-    partnerId: orgId
-      .nullable()
-      .meta({ description: 'The partner org its approval created, while the caller can see it (null once it moved to another channel or was deleted)' }),
+    partnerId: orgId.nullable().meta({
+      description:
+        'The partner org its approval created, while the caller can see it (null once it moved to another channel or was deleted)',
+    }),
     partnerAdminId: userId.nullable().meta({ description: 'The contact’s user: the new partner’s built-in administrator' }),
     version: z.number().int(),
   })
