@@ -29,7 +29,7 @@ const pickContact = (pick: Picker): unknown =>
   ]);
 
 /** A valid profile most of the time (kind rules and statuses aside), else one with a field its schema refuses. */
-const pickProfileBody = (pick: Picker): Record<string, unknown> => {
+const pickProfileBody = (pick: Picker, kind: string | undefined): Record<string, unknown> => {
   const body: Record<string, unknown> = {};
   if (pick.chance(60)) body.companyContact = pickContact(pick);
   if (pick.chance(30)) body.billingContact = pickContact(pick);
@@ -42,8 +42,10 @@ const pickProfileBody = (pick: Picker): Record<string, unknown> => {
       country: pick.one(['DE', 'fr']),
     };
   }
-  if (pick.chance(45)) body.statuses = pick.one([[], ['technical'], ['sales', 'gold'], ['gold', 'gold'], ['platinum']]);
-  if (pick.chance(25)) {
+  // Mostly the fields of the target's kind (statuses for partners, a programme for channels), now and then the other's.
+  const partnerish = kind === 'partner' ? pick.chance(90) : pick.chance(10);
+  if (partnerish && pick.chance(50)) body.statuses = pick.one([[], ['technical'], ['sales', 'gold'], ['gold', 'gold'], ['platinum']]);
+  if (!partnerish && pick.chance(50)) {
     body.programme = {
       partnerStatuses: pick.one([[], ['gold'], ['gold', 'silver']]),
       acceptsApplications: pick.chance(70),
@@ -84,7 +86,7 @@ export const putProfile: RouteSpec = {
   weight: 5,
   build: (ctx, pick) => {
     const orgId = pickTarget(ctx, pick, ['channel', 'partner']);
-    return { params: { orgId }, body: pickProfileBody(pick), headers: pickIfMatch(pick, ctx.model.profiles.get(orgId)?.version ?? 0) };
+    return { params: { orgId }, body: pickProfileBody(pick, ctx.model.org(orgId)?.kind), headers: pickIfMatch(pick, ctx.model.profiles.get(orgId)?.version ?? 0) };
   },
   allowed: (ctx, call) => {
     const { model } = ctx;
