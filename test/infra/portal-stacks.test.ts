@@ -227,7 +227,8 @@ describe.each(regions)('stacks in %s', (region) => {
       });
     });
 
-    it('bundles every function as an ESM index.mjs with source map, loadable by Node', () => {
+    // One fresh Node process per function (ten of them): a loaded machine needs more than the default 30 s.
+    it('bundles every function as an ESM index.mjs with source map, loadable by Node', { timeout: 120_000 }, () => {
       for (const [, fn] of resourcesOf(api, 'AWS::Lambda::Function')) {
         const assetPath = fn.Metadata?.['aws:asset:path'];
         expect(assetPath, `asset metadata of ${fn.Metadata?.[functionKeyMetadata]}`).toEqual(expect.stringMatching(/^asset\./));
@@ -427,11 +428,11 @@ describe.each(regions)('stacks in %s', (region) => {
       expect(throttled.map((route) => route.id)).toEqual(['submitApplication']);
       const [, stage] = resourcesOf(api, 'AWS::ApiGateway::Stage')[0] ?? [];
       for (const route of throttled) {
-        // API Gateway names a method setting by its resource path with `/` escaped as `~1`.
+        // A method setting names its resource path with each `/` escaped as `~1`, after a leading `/`.
         expect(stage?.Properties.MethodSettings).toContainEqual(
           expect.objectContaining({
             HttpMethod: route.method,
-            ResourcePath: route.path.replaceAll('/', '~1'),
+            ResourcePath: `/${route.path.replaceAll('/', '~1')}`,
             ThrottlingRateLimit: route.throttle?.rateLimit,
             ThrottlingBurstLimit: route.throttle?.burstLimit,
           }),
