@@ -86,7 +86,11 @@ export const putProfile: RouteSpec = {
   weight: 5,
   build: (ctx, pick) => {
     const orgId = pickTarget(ctx, pick, ['channel', 'partner']);
-    return { params: { orgId }, body: pickProfileBody(pick, ctx.model.org(orgId)?.kind), headers: pickIfMatch(pick, ctx.model.profiles.get(orgId)?.version ?? 0) };
+    return {
+      params: { orgId },
+      body: pickProfileBody(pick, ctx.model.org(orgId)?.kind),
+      headers: pickIfMatch(pick, ctx.model.profiles.get(orgId)?.version ?? 0),
+    };
   },
   allowed: (ctx, call) => {
     const { model } = ctx;
