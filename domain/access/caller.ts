@@ -32,6 +32,8 @@ export interface Actor {
   actingRole?: string | null;
   requestId: string;
   sourceIp: string | null;
+  /** Nobody signed in: a public route (see `anonymousActor` in db/written-by.ts). */
+  anonymous?: boolean;
 }
 
 /** The role an impersonation session acts with in its customer. */

@@ -33,6 +33,18 @@ export const auditActions = [
   'api_key.created',
   'api_key.updated',
   'api_key.revoked',
+  'profile.created',
+  'profile.updated',
+  'profile.deleted',
+  'config.created',
+  'config.inherited',
+  'config.updated',
+  'config.deleted',
+  'application.submitted',
+  'application.approved',
+  'application.rejected',
+  'application.updated',
+  'application.deleted',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

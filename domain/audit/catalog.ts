@@ -1,6 +1,8 @@
 import { membershipAudit } from '../access/membership.audit.ts';
+import { applicationAudit } from '../applications/application.audit.ts';
 import { apiKeyAudit, externalAdminAudit, impersonationAudit, serviceAssignmentAudit } from '../delegation/delegation.audit.ts';
 import { orgAudit } from '../orgs/org.audit.ts';
+import { configAudit, profileAudit } from '../partners/partners.audit.ts';
 import type { CatalogEntry } from './descriptor.ts';
 
 /**
@@ -15,6 +17,9 @@ export const auditCatalog: Readonly<Record<string, CatalogEntry>> = {
   serviceAssignment: { audited: serviceAssignmentAudit },
   impersonation: { audited: impersonationAudit },
   apiKey: { audited: apiKeyAudit },
+  orgProfile: { audited: profileAudit },
+  orgConfig: { audited: configAudit },
+  application: { audited: applicationAudit },
   orgName: { internal: 'sibling-name uniqueness marker, written with the org it names' },
   user: { internal: 'created with the first membership of an email, which member.added records' },
   userEmail: { internal: 'email → user id lookup, written with the user' },

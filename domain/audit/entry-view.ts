@@ -5,7 +5,7 @@ import type { AuditEntryItem } from './audit-entry.entity.ts';
 export interface AuditEntryView {
   id: string;
   at: string;
-  /** The user, impersonation session or API key that made the change; `system` or `system:ttl` for the platform's own. */
+  /** The user, impersonation session or API key that made the change; `anonymous` for a public route's (see `sourceIp`); `system` or `system:ttl` for the platform's own. */
   actor: string;
   /** The user behind an impersonation session. */
   impersonator: string | null;

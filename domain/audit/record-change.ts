@@ -101,7 +101,7 @@ export const recordChange = async (change: StreamChange, cache: PathCache = new 
   const draft: EntryDraft = {
     entryId: entryIdOf(change.eventID, stamp.at),
     at: stamp.at,
-    actor: who.actor ?? stamp.userId ?? stamp.impersonationId ?? stamp.apiKeyId ?? 'system',
+    actor: who.actor ?? stamp.userId ?? stamp.impersonationId ?? stamp.apiKeyId ?? (stamp.anonymous ? 'anonymous' : 'system'),
     impersonator: stamp.impersonatorId ?? null,
     impersonationId: stamp.impersonationId ?? null,
     actingRole: stamp.actingRole ?? null,

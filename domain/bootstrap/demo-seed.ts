@@ -8,6 +8,7 @@ import type { CreatableKind, CustomerType } from '../orgs/kinds.ts';
 import { createChildOrg } from '../orgs/orgs.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { rootOrgId } from '../shared/ids.ts';
+import { seedDemoApplication, seedDemoBusinessFor } from './demo-business.ts';
 
 export interface DemoOrg {
   id: string;
@@ -108,7 +109,9 @@ export const seedDemo = async (
   for (const org of demoOrgs) {
     const input = { kind: org.kind, name: org.name, ...(org.customerType ? { customerType: org.customerType } : {}) };
     await ignoreExisting(() => createChildOrg(as('org:create'), org.parentId, input, actor, { orgId: org.id }));
+    await seedDemoBusinessFor(org.id, platformAdmin, actor);
   }
+  await seedDemoApplication();
   for (const member of demoUsers) {
     const input = { email: member.email, role: member.role, builtIn: member.builtIn ?? false };
     await ignoreExisting(() => addMember(as('member:write'), member.orgId, input, actor));

@@ -1,6 +1,7 @@
 import { Service } from 'electrodb';
 import { MembershipEntity } from '../access/membership.entity.ts';
 import { UserEmailEntity, UserEntity } from '../access/user.entity.ts';
+import { ApplicationEntity } from '../applications/application.entity.ts';
 import { AuditEntryEntity, AuditHeadEntity } from '../audit/audit-entry.entity.ts';
 import { ApiKeyEntity } from '../delegation/api-key.entity.ts';
 import { ExternalAdminEntity } from '../delegation/external-admin.entity.ts';
@@ -9,6 +10,8 @@ import { ServiceAssignmentEntity } from '../delegation/service-assignment.entity
 import { IdempotencyEntity } from '../idempotency/idempotency.entity.ts';
 import { MoveJobEntity } from '../orgs/move-job.entity.ts';
 import { OrgEntity, OrgNameEntity } from '../orgs/org.entity.ts';
+import { ConfigEntity } from '../partners/config.entity.ts';
+import { ProfileEntity } from '../partners/profile.entity.ts';
 import { entityConfig } from './entity-config.ts';
 import { TombstoneEntity } from './tombstone.entity.ts';
 
@@ -29,6 +32,9 @@ export const db = new Service(
     tombstone: TombstoneEntity,
     auditEntry: AuditEntryEntity,
     auditHead: AuditHeadEntity,
+    orgProfile: ProfileEntity,
+    orgConfig: ConfigEntity,
+    application: ApplicationEntity,
   },
   entityConfig,
 );

@@ -27,6 +27,8 @@ export const writtenByAttribute = {
     actingRole: { type: 'string' },
     requestId: { type: 'string', required: true },
     sourceIp: { type: 'string' },
+    /** Set on writes made by an unauthenticated caller (a public route): who it was is `sourceIp`. */
+    anonymous: { type: 'boolean' },
     at: { type: 'string', required: true },
   },
 } as const;
@@ -40,6 +42,8 @@ export interface WrittenBy {
   actingRole?: string;
   requestId: string;
   sourceIp?: string;
+  /** An unauthenticated caller of a public route (a programme application): nobody signed in, `sourceIp` says where from. */
+  anonymous?: boolean;
   at: string;
 }
 
@@ -50,8 +54,19 @@ export const writtenBy = (actor: Actor, at: string): WrittenBy => ({
   ...(actor.impersonationId ? { impersonationId: actor.impersonationId } : {}),
   ...(actor.actingRole ? { actingRole: actor.actingRole } : {}),
   ...(actor.sourceIp ? { sourceIp: actor.sourceIp } : {}),
+  ...(actor.anonymous ? { anonymous: true } : {}),
   requestId: actor.requestId,
   at,
+});
+
+/** The actor of a public route's writes: nobody signed in; the request id and the source IP say which request it was. */
+export const anonymousActor = (request: { requestId: string; sourceIp: string | null }): Actor => ({
+  userId: null,
+  apiKeyId: null,
+  impersonatorId: null,
+  requestId: request.requestId,
+  sourceIp: request.sourceIp,
+  anonymous: true,
 });
 
 /** The actor of writes the system makes itself (bootstrap, seeding, migrations). */

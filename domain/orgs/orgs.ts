@@ -6,9 +6,10 @@ import { MembershipEntity } from '../access/membership.entity.ts';
 import { tombstoneFor } from '../db/deletion.ts';
 import { db } from '../db/service.ts';
 import { maxTransactionItems, transact } from '../db/transact.ts';
-import { writtenBy } from '../db/written-by.ts';
+import { type WrittenBy, writtenBy } from '../db/written-by.ts';
 import { ApiKeyEntity } from '../delegation/api-key.entity.ts';
 import { ExternalAdminEntity } from '../delegation/external-admin.entity.ts';
+import { deleteOrgDetailsWrites, inheritanceFor, inheritedConfigWrites, maxDetailWrites, readOrgDetails } from '../partners/org-details.ts';
 import { ConflictError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import {
@@ -27,6 +28,7 @@ import { OrgPath } from './org-path.ts';
 import { nameKeyOf, type OrgView, type RestrictedOrgView, toOrgView, viewAs } from './org-view.ts';
 
 type TransactionEntities = Parameters<Parameters<typeof db.transaction.write>[0]>[0];
+type TransactionItems = ReturnType<Parameters<typeof db.transaction.write>[0]>;
 
 export interface NewChildOrg {
   kind: CreatableKind;
@@ -58,11 +60,24 @@ export const getOrg = async (access: AccessRequest, orgId: string): Promise<OrgV
   return viewAs(org, decision);
 };
 
+/** More writes for a child org's creating transaction (see `insertChildOrg`). */
+export interface ChildOrgExtras {
+  /** Placed first in the transaction, so their condition failures are the ones reported. */
+  writes: (entities: TransactionEntities, created: { orgId: string; by: WrittenBy }) => TransactionItems;
+  /** Names the rule behind a condition failure among `writes`, by index. */
+  onConditionFailed: (index: number) => Error;
+  /** Attributes the new org item starts with (say, the built-in administrator created with it). */
+  item?: Partial<OrgItem>;
+}
+
 /**
  * Creates a channel, partner or customer under `parentId`. The kind rule, the
  * depth bound and name uniqueness among siblings are enforced in one
  * transaction that also checks the parent has not moved or been suspended
- * since it was read, and counts the child on the parent.
+ * since it was read, and counts the child on the parent. A customer starts
+ * with a copy of its partner's configuration, written in the same transaction
+ * (partners/org-details.ts); the partner's configuration is read beside the
+ * authorization reads.
  */
 export const createChildOrg = async (
   access: AccessRequest,
@@ -71,7 +86,29 @@ export const createChildOrg = async (
   actor: Actor,
   options: { orgId?: string; now?: Date } = {},
 ): Promise<OrgView> => {
-  const { org: parent } = await authorizeOn(access, parentId);
+  const [{ org: parent }, inherited] = await Promise.all([authorizeOn(access, parentId), inheritanceFor(input.kind, parentId)]);
+  return insertChildOrg(parent, input, actor, {
+    ...options,
+    extras: {
+      writes: (entities, created) => inheritedConfigWrites(entities, inherited, created.orgId, created.by),
+      onConditionFailed: () => new ConflictError('The new org already has a configuration'),
+    },
+  });
+};
+
+/**
+ * The creation itself, once the caller is known to be allowed on `parent`
+ * (createChildOrg, or a programme application's approval): the rules, then one
+ * transaction holding the org, its sibling-name item, the parent's child
+ * count and `extras`.
+ */
+export const insertChildOrg = async (
+  parent: OrgItem,
+  input: NewChildOrg,
+  actor: Actor,
+  options: { orgId?: string; now?: Date; extras?: ChildOrgExtras } = {},
+): Promise<OrgView> => {
+  const parentId = parent.orgId;
   if (input.kind !== 'customer' && (input.customerType || input.subscriptionState)) {
     throw new ValidationError('Only customers have a customer type or a subscription', {
       errors: [
@@ -105,29 +142,39 @@ export const createChildOrg = async (
     ...(input.kind === 'customer'
       ? { customerType: input.customerType ?? 'standard', subscriptionState: input.subscriptionState ?? 'trial', subscriptionSince: now }
       : {}),
+    ...options.extras?.item,
   };
+  let extraCount = 0;
   await transact(
     () =>
       db.transaction
-        .write(({ org, orgName }) => [
-          org.create(item).commit(),
-          orgName.create({ parentId, nameKey, orgId, writtenBy: by }).commit(),
-          org
-            .update({ orgId: parentId })
-            .add({ childCount: 1 })
-            .set({ writtenBy: by })
-            .where(
-              (attr, { eq, notExists }) => `${eq(attr.path, parent.path)} AND ${eq(attr.status, 'active')} AND ${notExists(attr.moveId)}`,
-            )
-            .commit(),
-        ])
+        .write((entities) => {
+          const extra = options.extras?.writes(entities, { orgId, by }) ?? [];
+          extraCount = extra.length;
+          const { org, orgName } = entities;
+          return [
+            ...extra,
+            org.create(item).commit(),
+            orgName.create({ parentId, nameKey, orgId, writtenBy: by }).commit(),
+            org
+              .update({ orgId: parentId })
+              .add({ childCount: 1 })
+              .set({ writtenBy: by })
+              .where(
+                (attr, { eq, notExists }) => `${eq(attr.path, parent.path)} AND ${eq(attr.status, 'active')} AND ${notExists(attr.moveId)}`,
+              )
+              .commit(),
+          ];
+        })
         .go(),
     (index) =>
-      index === 1
-        ? new ConflictError(`An org named "${input.name}" already exists here`, { extensions: { rule: 'unique-name' } })
-        : index === 2
-          ? new ConflictError('The parent changed while the org was being created; try again')
-          : new ConflictError(`Org ${orgId} already exists`),
+      index < extraCount && options.extras
+        ? options.extras.onConditionFailed(index)
+        : index - extraCount === 1
+          ? new ConflictError(`An org named "${input.name}" already exists here`, { extensions: { rule: 'unique-name' } })
+          : index - extraCount === 2
+            ? new ConflictError('The parent changed while the org was being created; try again')
+            : new ConflictError(`Org ${orgId} already exists`),
   );
   return toOrgView(item);
 };
@@ -238,20 +285,22 @@ export const updateOrg = async (
   return toOrgView(next);
 };
 
-/** Each deleted item takes two transaction slots (itself and its tombstone) beside the org's four. */
-const maxMembersDeletedWithOrg = Math.floor((maxTransactionItems - 4) / 2);
+/** Each deleted item takes two transaction slots (itself and its tombstone) beside the org's four and its details'. */
+const maxMembersDeletedWithOrg = Math.floor((maxTransactionItems - 4 - maxDetailWrites) / 2);
 
 /**
- * Deletes an org without children and without API keys. Its memberships and external admins go in the same
- * transaction, so no grant outlives the org it points at; each deleted item
- * leaves a tombstone naming who deleted it, for the audit log.
+ * Deletes an org without children and without API keys. Its memberships,
+ * external admins, profile and configuration go in the same transaction, so
+ * no grant outlives the org it points at; each deleted item leaves a
+ * tombstone naming who deleted it, for the audit log.
  */
 export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: number | null, actor: Actor): Promise<void> => {
-  const [{ org }, members, externalAdmins, keys] = await Promise.all([
+  const [{ org }, members, externalAdmins, keys, details] = await Promise.all([
     authorizeOn(access, orgId),
     MembershipEntity.query.membersOfOrg({ orgId }).go({ limit: maxMembersDeletedWithOrg + 1 }),
     ExternalAdminEntity.query.externalAdminsOfOrg({ orgId }).go({ limit: maxMembersDeletedWithOrg + 1 }),
     ApiKeyEntity.query.keysOfOrg({ orgId }).go({ limit: 1 }),
+    readOrgDetails(orgId),
   ]);
   const expected = assertVersion(org.version, ifMatch);
   if (org.kind === 'platform' || !org.parentId)
@@ -280,32 +329,38 @@ export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: n
   await transact(
     () =>
       db.transaction
-        .write(({ org: orgs, orgName, membership, externalAdmin, tombstone }) => [
-          orgs
-            .delete({ orgId })
-            .where((attr, { eq }) => `${eq(attr.version, expected)} AND ${eq(attr.childCount, 0)}`)
-            .commit(),
-          tombstone.put(tombstoneFor(OrgEntity.delete({ orgId }), org, 'org', org, by)).commit(),
-          orgName.delete({ parentId, nameKey: org.nameKey }).commit(),
-          orgs.update({ orgId: parentId }).add({ childCount: -1 }).set({ writtenBy: by }).commit(),
-          ...members.data.flatMap((member) => [
-            membership
-              .delete({ userId: member.userId, orgId })
-              .where((attr, { eq }) => eq(attr.version, member.version))
+        .write((entities) => {
+          const { org: orgs, orgName, membership, externalAdmin, tombstone } = entities;
+          return [
+            orgs
+              .delete({ orgId })
+              .where((attr, { eq }) => `${eq(attr.version, expected)} AND ${eq(attr.childCount, 0)}`)
               .commit(),
-            tombstone.put(tombstoneFor(MembershipEntity.delete({ userId: member.userId, orgId }), member, 'membership', org, by)).commit(),
-          ]),
-          // No grant outlives its org: external admins (expired ones not yet removed by TTL too) go with it.
-          ...externalAdmins.data.flatMap((grant) => [
-            externalAdmin
-              .delete({ userId: grant.userId, orgId })
-              .where((attr, { eq }) => eq(attr.version, grant.version))
-              .commit(),
-            tombstone
-              .put(tombstoneFor(ExternalAdminEntity.delete({ userId: grant.userId, orgId }), grant, 'externalAdmin', org, by))
-              .commit(),
-          ]),
-        ])
+            tombstone.put(tombstoneFor(OrgEntity.delete({ orgId }), org, 'org', org, by)).commit(),
+            orgName.delete({ parentId, nameKey: org.nameKey }).commit(),
+            orgs.update({ orgId: parentId }).add({ childCount: -1 }).set({ writtenBy: by }).commit(),
+            ...members.data.flatMap((member) => [
+              membership
+                .delete({ userId: member.userId, orgId })
+                .where((attr, { eq }) => eq(attr.version, member.version))
+                .commit(),
+              tombstone
+                .put(tombstoneFor(MembershipEntity.delete({ userId: member.userId, orgId }), member, 'membership', org, by))
+                .commit(),
+            ]),
+            // No grant outlives its org: external admins (expired ones not yet removed by TTL too) go with it.
+            ...externalAdmins.data.flatMap((grant) => [
+              externalAdmin
+                .delete({ userId: grant.userId, orgId })
+                .where((attr, { eq }) => eq(attr.version, grant.version))
+                .commit(),
+              tombstone
+                .put(tombstoneFor(ExternalAdminEntity.delete({ userId: grant.userId, orgId }), grant, 'externalAdmin', org, by))
+                .commit(),
+            ]),
+            ...deleteOrgDetailsWrites(entities, details, org, by),
+          ];
+        })
         .go(),
     () => changedUnderneath(ifMatch),
   );

@@ -13,6 +13,18 @@ export interface RouteGroup {
   entry: string;
   access: 'RO' | 'RW';
   description: string;
+  /** Its function may invite people through the user pool (AdminCreateUser); the stack grants that and USER_POOL_ID. */
+  invitesUsers?: boolean;
+}
+
+/**
+ * A route's own request limit. In the stack it is API Gateway method
+ * throttling on that route (requests per second and burst, for the whole
+ * method); the local runtime applies the same numbers per source IP.
+ */
+export interface RouteThrottle {
+  rateLimit: number;
+  burstLimit: number;
 }
 
 export interface RouteDef {
@@ -37,6 +49,8 @@ export interface RouteDef {
   idempotent?: boolean;
   /** Honours `If-Match`. */
   conditional?: boolean;
+  /** Tighter than the stage's throttling: public routes anyone may call. */
+  throttle?: RouteThrottle;
   /** Status → response schema (undefined for an empty body). */
   responses: Record<number, { description: string; schema?: ZodType; contentType?: string }>;
 }

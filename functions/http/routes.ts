@@ -1,9 +1,11 @@
 import type { RouteDef, RouteGroup } from './route-table-types.ts';
 import { apiKeysGroup, apiKeysRoutes } from './routes/api-keys.ts';
+import { applicationIntakeGroup, applicationsGroup, applicationsRoutes } from './routes/applications.ts';
 import { auditGroup, auditRoutes } from './routes/audit.ts';
 import { externalAdminsGroup, externalAdminsRoutes } from './routes/external-admins.ts';
 import { membersGroup, membersRoutes } from './routes/members.ts';
 import { orgsGroup, orgsRoutes } from './routes/orgs.ts';
+import { partnersGroup, partnersRoutes } from './routes/partners.ts';
 import { serviceGroup, serviceRoutes } from './routes/service.ts';
 import { problem } from './schemas/common.ts';
 
@@ -20,6 +22,9 @@ export const groups = {
   audit: auditGroup,
   externalAdmins: externalAdminsGroup,
   'api-keys': apiKeysGroup,
+  partners: partnersGroup,
+  applicationIntake: applicationIntakeGroup,
+  applications: applicationsGroup,
 } as const satisfies Record<string, RouteGroup>;
 
 export const routes = [
@@ -29,6 +34,8 @@ export const routes = [
   ...auditRoutes,
   ...externalAdminsRoutes,
   ...apiKeysRoutes,
+  ...partnersRoutes,
+  ...applicationsRoutes,
 ] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof routes)[number]['id'];

@@ -90,6 +90,19 @@ export class RouteTableApi extends Construct {
   constructor(scope: Construct, id: string, props: RouteTableApiProps) {
     super(scope, id);
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    // Routes with a throttle of their own (the public application form) get method-level throttling on the stage.
+    const methodOptions = Object.fromEntries(
+      props.routes.flatMap((route) =>
+        route.throttle
+          ? [
+              [
+                `${route.path}/${route.method}`,
+                { throttlingRateLimit: route.throttle.rateLimit, throttlingBurstLimit: route.throttle.burstLimit },
+              ],
+            ]
+          : [],
+      ),
+    );
 
     this.api = new RestApi(this, 'Api', {
       // Derived from the stack (stage and region), so the console tells the APIs apart; API names need not be unique.
@@ -112,6 +125,7 @@ export class RouteTableApi extends Construct {
         tracingEnabled: true,
         throttlingRateLimit: props.throttling.rateLimit,
         throttlingBurstLimit: props.throttling.burstLimit,
+        methodOptions,
       },
     });
 

@@ -5,6 +5,7 @@ import { authorizerFunction, runAuthorizer } from './authorizer-invocation.ts';
 import { gatewayProblem } from './gateway-responses.ts';
 import type { FunctionRef, LambdaRuntime } from './lambda-runtime.ts';
 import { buildAuthorizerEvent, buildProxyEvent, type GatewayRequest, type RouteTarget } from './proxy-event.ts';
+import { createRateLimiter } from './rate-limiter.ts';
 import { createRouteMatcher } from './route-matcher.ts';
 
 /** A reply ready for the wire: multi-value headers merged, base64 bodies decoded. */
@@ -34,6 +35,13 @@ export interface ApiGatewayOptions {
   reportDynamoDbCalls?: boolean;
   /** Where failures go, as CloudWatch would hold them; stderr by default. */
   errorLog?: (line: string, error?: unknown) => void;
+  /**
+   * Applies each route's own `throttle` (the public application form) per
+   * source IP, answering 429 before the authorizer or the function runs, as
+   * API Gateway's throttling does. Off unless asked: in-process test harnesses
+   * call from one address all the time.
+   */
+  throttleRoutes?: boolean;
 }
 
 /** DynamoDB commands that write; tests assert that refused requests make none of them. */
@@ -86,9 +94,14 @@ export const createApiGateway = (options: ApiGatewayOptions) => {
   const logFailure = (request: GatewayRequest, what: string, error?: unknown) =>
     errorLog(`[local api] ${request.method} ${request.path} (${request.requestId}): ${what}`, error);
   const localRoutes = new Map((options.localRoutes ?? []).map((route) => [route.path, route]));
+  const limiter = options.throttleRoutes ? createRateLimiter() : null;
 
   const invokeRoute = async (request: GatewayRequest, route: RouteDef, target: RouteTarget) => {
     const extraHeaders: Record<string, string> = {};
+    if (limiter && route.throttle) {
+      const decision = limiter.take(`${route.id} ${request.sourceIp}`, route.throttle);
+      if (!decision.allowed) return { result: gatewayProblem.tooManyRequests(decision.retryAfterSeconds), extraHeaders };
+    }
     let authorizerContext: Record<string, string | number> | null = null;
     let authorizerWrites = 0;
     if (route.auth === 'caller') {

@@ -21,6 +21,9 @@ export const gatewayProblem = {
     problem(403, 'forbidden', 'Not allowed', 'The authorizer does not allow this caller to call this route.'),
   payloadTooLarge: (limitBytes: number): APIGatewayProxyResult =>
     problem(413, 'payload-too-large', 'Request body too large', `The body must be at most ${limitBytes} bytes.`),
+  /** What API Gateway's THROTTLED gateway response says (problem-responses.ts), with a hint of when to retry. */
+  tooManyRequests: (retryAfterSeconds: number): APIGatewayProxyResult =>
+    problem(429, 'too-many-requests', 'Too many requests', 'Slow down and retry later.', { 'retry-after': String(retryAfterSeconds) }),
   /** API Gateway answers 500 when the authorizer fails other than with `Unauthorized`. */
   authorizerFailed: (): APIGatewayProxyResult =>
     problem(500, 'authorizer-failure', 'Authorizer failure', 'The authorizer failed; the error has been logged.'),

@@ -128,6 +128,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       lambda,
       localRoutes: [{ method: 'POST', path: '/local/token', handle: tokenEndpoint(mintToken) }],
       reportDynamoDbCalls: true,
+      throttleRoutes: true,
     });
     const server: HttpServer = await startHttpServer({
       port: options.port ?? 3000,

@@ -56,6 +56,11 @@ export class ApiStack extends Stack {
       });
       fn.bindTable(data.table, { accessMode: group.access });
       data.cursorKey.grantRead(fn);
+      if (group.invitesUsers) {
+        // Approving a programme application invites the new partner's administrator through the user pool.
+        fn.addEnvironment('USER_POOL_ID', data.users.userPool.userPoolId);
+        data.users.userPool.grant(fn, 'cognito-idp:AdminCreateUser');
+      }
       functionsByGroup.set(group.name, fn);
     }
     this.functionsByGroup = functionsByGroup;

@@ -148,6 +148,13 @@ const samples = (): Record<string, unknown> => ({
   enabled: true,
   keyId: 'key_abc',
   expiresAt: '2099-01-01T00:00:00.000Z',
+  appId: 'app_bad1',
+  reason: 'Not in our region',
+  channelId: 'org_c1',
+  company: 'Applicant Ltd',
+  contactName: 'Ada Applicant',
+  contactEmail: 'ada@applicant.test',
+  country: 'FR',
 });
 
 const shapeOf = (schema: ZodType | undefined): Record<string, ZodType> => (schema ? ((schema as ZodObject).shape ?? {}) : {});
@@ -340,7 +347,8 @@ const casesFor = (route: RouteDef): Case[] => {
     });
     cases.push({
       name: 'body: a __proto__ field',
-      request: request({ body: `{"__proto__":{"admin":true},${JSON.stringify(body).slice(1)}` }),
+      // A body whose fields are all optional (a PUT) may be `{}`: no comma then.
+      request: request({ body: `{"__proto__":{"admin":true}${Object.keys(body).length > 0 ? `,${JSON.stringify(body).slice(1)}` : '}'}` }),
       field: 'body',
       mentions: '__proto__',
     });

@@ -706,6 +706,11 @@ describe('as an outsider (a valid token, no memberships)', () => {
     listApiKeys: {},
     createApiKey: { body: { name: 'Outsider key', role: 'read-only' } },
     revokeApiKey: {},
+    getProfile: {},
+    putProfile: { body: { website: 'https://taken-over.example' } },
+    getConfig: {},
+    putConfig: { body: { outboundIps: ['20.31.14.66'] } },
+    listApplications: { query: { status: 'pending' } },
   };
   /** Every route addressed to an org (`/v1/orgs/{orgId}…`, and later `{customerId}`, `{partnerId}`…). */
   const orgRoutes = routes.filter((route) => /^\/v1\/orgs\/\{\w+\}/.test(route.path));

@@ -8,6 +8,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '#domain/db/table-definition';
+import type { RouteDef } from '#functions/http/route-table-types';
 import { groups, routes } from '#functions/http/routes';
 import { readConfig } from '#infra/config';
 import { functionKeyMetadata } from '#infra/constructs/portal-function';
@@ -226,7 +227,8 @@ describe.each(regions)('stacks in %s', (region) => {
       });
     });
 
-    it('bundles every function as an ESM index.mjs with source map, loadable by Node', () => {
+    // One fresh Node process per function (ten of them): a loaded machine needs more than the default 30 s.
+    it('bundles every function as an ESM index.mjs with source map, loadable by Node', { timeout: 120_000 }, () => {
       for (const [, fn] of resourcesOf(api, 'AWS::Lambda::Function')) {
         const assetPath = fn.Metadata?.['aws:asset:path'];
         expect(assetPath, `asset metadata of ${fn.Metadata?.[functionKeyMetadata]}`).toEqual(expect.stringMatching(/^asset\./));
@@ -254,6 +256,25 @@ describe.each(regions)('stacks in %s', (region) => {
         expect(dynamo.every((action) => [...readActions, ...writeActions].includes(action))).toBe(true);
       },
     );
+
+    it('lets the applications function, and no other route group, invite people through the user pool', () => {
+      const inviting = groupList.filter((group) => 'invitesUsers' in group && group.invitesUsers).map((group) => group.name);
+      expect(inviting).toEqual(['applications']);
+      for (const group of groupList) {
+        const fn = regionStacks.api.functionsByGroup.get(group.name);
+        const statements = statementsOfRole(api, roleOf(fn)).filter((statement) => statement.Effect === 'Allow');
+        const cognito = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('cognito-idp:')));
+        const variables = api.toJSON().Resources[logicalId(regionStacks.api, fn?.node.defaultChild)].Properties.Environment.Variables;
+        if (inviting.includes(group.name)) {
+          expect(cognito.flatMap(actionsOf)).toEqual(['cognito-idp:AdminCreateUser']);
+          expect(flat(cognito[0]?.Resource)).toContain('UserPool');
+          expect(variables.USER_POOL_ID).toBeDefined();
+        } else {
+          expect(cognito, group.name).toEqual([]);
+          expect(variables.USER_POOL_ID, group.name).toBeUndefined();
+        }
+      }
+    });
 
     it('gives the authorizer read-only access', () => {
       const actions = [...actionsOfRole(api, roleOf(regionStacks.api.authorizer))];
@@ -428,7 +449,7 @@ describe.each(regions)('stacks in %s', (region) => {
       expect(stage?.Properties).toMatchObject({
         TracingEnabled: true,
         AccessLogSetting: { DestinationArn: expect.anything() },
-        MethodSettings: [
+        MethodSettings: expect.arrayContaining([
           expect.objectContaining({
             HttpMethod: '*',
             ResourcePath: '/*',
@@ -436,11 +457,30 @@ describe.each(regions)('stacks in %s', (region) => {
             ThrottlingRateLimit: throttling.rateLimit,
             ThrottlingBurstLimit: throttling.burstLimit,
           }),
-        ],
+        ]),
       });
       expect(Object.keys(JSON.parse(stage?.Properties.AccessLogSetting.Format))).toEqual(
         expect.arrayContaining(['requestId', 'status', 'principalId']),
       );
+    });
+
+    it('throttles the public application form on its own, tighter than the stage (method throttling)', () => {
+      const throttled = (routes as readonly RouteDef[]).filter((route) => route.throttle);
+      expect(throttled.map((route) => route.id)).toEqual(['submitApplication']);
+      const [, stage] = resourcesOf(api, 'AWS::ApiGateway::Stage')[0] ?? [];
+      for (const route of throttled) {
+        // A method setting names its resource path with each `/` escaped as `~1`, after a leading `/`.
+        expect(stage?.Properties.MethodSettings).toContainEqual(
+          expect.objectContaining({
+            HttpMethod: route.method,
+            ResourcePath: `/${route.path.replaceAll('/', '~1')}`,
+            ThrottlingRateLimit: route.throttle?.rateLimit,
+            ThrottlingBurstLimit: route.throttle?.burstLimit,
+          }),
+        );
+        const stageLimits = cdkJson.context.throttling as { rateLimit: number; burstLimit: number };
+        expect(route.throttle?.rateLimit).toBeLessThan(stageLimits.rateLimit);
+      }
     });
 
     it('keeps a usage plan for partner keys, fed by the authorizer', () => {

@@ -227,7 +227,7 @@ export class Runner {
 
     const { model } = world;
     const keyed = route.idempotent === true && parsed.idempotencyKey !== null;
-    const target = route.permission ? (spec.target?.(parsed) ?? (parsed.params.orgId as string)) : null;
+    const target = route.permission ? (spec.target?.(parsed, ctx) ?? (parsed.params.orgId as string)) : null;
     const permission = route.permission ? (spec.permission?.(parsed) ?? route.permission) : null;
     const access = permission && target ? model.access(principal, target, permission) : 'allowed';
     const denial = access === 'missing' || access === 'hidden' ? 404 : access === 'forbidden' || access === 'restricted' ? 403 : null;

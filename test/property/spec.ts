@@ -74,8 +74,8 @@ export interface RouteSpec {
   /** Relative share of generated calls. */
   weight: number;
   build: (ctx: Ctx, pick: Picker) => BuiltRequest;
-  /** The org the route's permission is checked on (default: the `orgId` path parameter). */
-  target?: (call: ParsedCall) => string;
+  /** The org the route's permission is checked on (default: the `orgId` path parameter); `ctx` for routes whose target is found through the model (an application's channel). */
+  target?: (call: ParsedCall, ctx: Ctx) => string;
   /**
    * The answer is history (the audit log): it may name orgs as they were when
    * each entry was written (since moved elsewhere, or deleted), so the

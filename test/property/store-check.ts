@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Model } from './model/model.ts';
 import { nameKey } from './model/rules.ts';
 import { mismatch, stableJson } from './spec.ts';
+import { expectDetailsMatchModel } from './store-check-business.ts';
 import { itemsOf, scanTable } from './support/table.ts';
 
 const diff = (what: string, actual: readonly string[], expected: readonly string[]): void => {
@@ -102,4 +103,5 @@ export const expectStoreMatchesModel = async (model: Model): Promise<void> => {
   if (stuck.length > 0) mismatch(`idempotency locks left behind: ${stuck.map((r) => String(r.pk)).join(', ')}`);
   const moves = itemsOf(items, 'moveJob');
   if (moves.length > 0) mismatch(`move jobs left behind: ${moves.map((m) => String(m.moveId)).join(', ')}`);
+  expectDetailsMatchModel(items, model);
 };

@@ -2,13 +2,16 @@ import fc from 'fast-check';
 import { generateKeyPair, SignJWT } from 'jose';
 import type { AccessRequest } from '#domain/access/authorize';
 import { addMember } from '#domain/access/members';
+import { submitApplication } from '#domain/applications/applications';
 import { bootstrapPlatform } from '#domain/bootstrap/bootstrap';
-import { systemActor, writtenBy } from '#domain/db/written-by';
+import { anonymousActor, systemActor, writtenBy } from '#domain/db/written-by';
 import { createApiKey } from '#domain/delegation/api-keys';
 import { ExternalAdminEntity } from '#domain/delegation/external-admin.entity';
 import { addExternalAdmin } from '#domain/delegation/external-admins';
 import { setPartnerAccess } from '#domain/delegation/partner-access';
 import { createChildOrg } from '#domain/orgs/orgs';
+import { putConfig } from '#domain/partners/configs';
+import { putProfile } from '#domain/partners/profiles';
 import { rootOrgId } from '#domain/shared/ids';
 import { localAudience, localIssuer } from '#functions/authorizer/verify-token';
 import { Model, type ModelMembership, type ModelOrg, membershipKey, type Principal } from './model/model.ts';
@@ -288,6 +291,7 @@ export const buildWorld = async (
     });
     model.keySecrets.set(key.id, key.secret);
   }
+  await seedPartnerBusiness(model, adminUserId, emails);
 
   const tokens = new Map<string, Promise<string>>();
   const forged = new Map<string, Promise<string>>();
@@ -365,6 +369,56 @@ const addExternalAdmins = async (model: Model, plan: WorldPlan, emails: string[]
       version: 1,
     });
   }
+};
+
+/**
+ * Partner details and applications: every other channel opens its programme
+ * (with a status of its own) and has an application waiting, from one of the
+ * world's people (so an approval may make someone a partner admin); every
+ * other partner keeps a configuration, which customers created later copy.
+ */
+const seedPartnerBusiness = async (model: Model, adminUserId: string, emails: readonly string[]): Promise<void> => {
+  const orgsOf = (kind: Kind) => [...model.orgs.values()].filter((org) => org.kind === kind);
+  const programme = { partnerStatuses: ['gold'], acceptsApplications: true };
+  await Promise.all(
+    orgsOf('channel').map(async (channel, index) => {
+      if (index % 2 !== 0) return;
+      await putProfile(as(adminUserId, 'profile:write'), channel.id, { programme }, null, setupActor);
+      model.profiles.set(channel.id, { kind: 'channel', fields: { programme }, version: 1 });
+      const form = {
+        channelId: channel.id,
+        company: (namePool[index % namePool.length] ?? 'Acme').trim(),
+        contactName: 'Ada Applicant',
+        contactEmail: emails[index % emails.length] ?? 'ada@apply.test',
+        country: 'FR',
+      };
+      const submitted = await submitApplication(form, anonymousActor({ requestId: 'property-world', sourceIp: '198.51.100.7' }));
+      model.applications.set(submitted.id, {
+        ...form,
+        id: submitted.id,
+        website: null,
+        submittedAt: submitted.submittedAt,
+        status: 'pending',
+        reason: null,
+        partnerId: null,
+        partnerAdminId: null,
+        decidedBy: null,
+        version: 1,
+      });
+    }),
+  );
+  const config = {
+    inboundIps: ['8.8.8.0/24'],
+    outboundIps: ['2001:4860:4860::8888'],
+    smarthost: { host: 'smtp.contoso.example', port: 587 },
+  };
+  await Promise.all(
+    orgsOf('partner').map(async (partner, index) => {
+      if (index % 2 !== 0) return;
+      await putConfig(as(adminUserId, 'config:write'), partner.id, config, null, setupActor);
+      model.configs.set(partner.id, { ...config, inheritedFrom: null, version: 1 });
+    }),
+  );
 };
 
 /** Splits work into rounds, in order, so that no two items of a round share a key: each round may run in parallel. */

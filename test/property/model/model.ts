@@ -100,6 +100,39 @@ export const membershipKey = (userId: string, orgId: string) => `${userId} ${org
 
 /** An external admin's grant holds until its expiry, to the second. */
 export const isLive = (grant: { expiresAt: number }, now: number = Date.now()): boolean => grant.expiresAt * 1000 > now;
+/** A channel's or partner's profile as last written (the schema's normalised values), see business.ts. */
+export interface ModelProfile {
+  kind: 'channel' | 'partner';
+  fields: Record<string, unknown>;
+  version: number;
+}
+
+/** A partner's or customer's configuration; `inheritedFrom` while a customer's is still its partner's copy. */
+export interface ModelConfig {
+  inboundIps: string[];
+  outboundIps: string[];
+  smarthost: { host: string; port: number | null } | null;
+  inheritedFrom: { orgId: string; version: number } | null;
+  version: number;
+}
+
+/** A programme application: addressed to a channel, pending until approved (with the partner it made) or rejected. */
+export interface ModelApplication {
+  id: string;
+  channelId: string;
+  company: string;
+  contactName: string;
+  contactEmail: string;
+  country: string;
+  website: string | null;
+  submittedAt: string;
+  status: 'pending' | 'approved' | 'rejected';
+  reason: string | null;
+  partnerId: string | null;
+  partnerAdminId: string | null;
+  decidedBy: string | null;
+  version: number;
+}
 
 export class Model {
   readonly orgs = new Map<string, ModelOrg>();
@@ -117,6 +150,10 @@ export class Model {
   readonly apiKeys = new Map<string, ModelApiKey>();
   /** The secret of every key ever created, revoked ones included: callers keep using them. */
   readonly keySecrets = new Map<string, string>();
+  /** Profiles (channels, partners) and configurations (partners, customers) by org id; applications by id. */
+  readonly profiles = new Map<string, ModelProfile>();
+  readonly configs = new Map<string, ModelConfig>();
+  readonly applications = new Map<string, ModelApplication>();
 
   constructor(readonly rootId: string) {}
 

@@ -1,11 +1,13 @@
 import type { RouteSpecs } from '../spec.ts';
 import { listAccess } from './access.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
+import { approveApplication, listApplications, rejectApplication, submitApplication } from './applications.ts';
 import { listAudit, verifyAudit } from './audit.ts';
 import { addExternalAdmin, listExternalAdmins, removeExternalAdmin } from './external-admins.ts';
 import { addMember, explainAccess, listMembers, removeMember, updateMember } from './members.ts';
 import { createChildOrg, deleteOrg, getOrg, listAncestorOrgs, listChildOrgs, listDescendantOrgs, moveOrg, updateOrg } from './orgs.ts';
 import { setPartnerAccess } from './partner-access.ts';
+import { getConfig, getProfile, putConfig, putProfile } from './partners.ts';
 import { getHealth, getMe, getOpenApi, listRoles } from './service.ts';
 
 /**
@@ -42,4 +44,12 @@ export const routeSpecs: RouteSpecs = {
   listApiKeys,
   createApiKey,
   revokeApiKey,
+  getProfile,
+  putProfile,
+  getConfig,
+  putConfig,
+  submitApplication,
+  listApplications,
+  approveApplication,
+  rejectApplication,
 };

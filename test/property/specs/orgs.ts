@@ -1,3 +1,4 @@
+import { forgetDetails, inheritConfig } from '../model/business.ts';
 import type { ModelOrg } from '../model/model.ts';
 import { childKinds, type Kind, maxDepth, nameKey, subscriptionMoves, subscriptionStates } from '../model/rules.ts';
 import {
@@ -128,6 +129,7 @@ export const deleteOrg: RouteSpec = {
         // Its memberships and external admins go with it: no grant outlives its org.
         for (const member of model.membersOf(org.id)) model.memberships.delete(`${member.userId} ${member.orgId}`);
         for (const [key, grant] of model.externalAdmins) if (grant.orgId === org.id) model.externalAdmins.delete(key);
+        forgetDetails(model, org.id);
         model.orgs.delete(org.id);
         model.goneOrgIds.add(org.id);
       },
@@ -179,6 +181,7 @@ export const createChildOrg: RouteSpec = {
           partnerAccess: true,
           version: 1,
         });
+        inheritConfig(model, parent.id, id);
         expectOrg('the created org', response.json, model, id);
         if (response.headers.location !== `/v1/orgs/${id}`) mismatch(`Location is ${response.headers.location}`);
       },
