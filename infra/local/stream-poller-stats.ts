@@ -1,3 +1,5 @@
+import type { DynamoDBRecord } from 'aws-lambda';
+import { auditKeyPrefix } from '#domain/audit/keys';
 import type { CallCount } from '#domain/db/call-counter';
 import type { Invocation } from './lambda-runtime.ts';
 
@@ -12,6 +14,12 @@ export interface StreamPollerStats {
   invocations: number;
   /** Records handed over, counted once for every invocation that carried them. */
   records: number;
+  /**
+   * Of those, records of the audit log's own items (entries and chain heads,
+   * keys under `$pp#audit`): the consumer's writes coming back through the
+   * stream, which it skips. The rest are the changes it is there to record.
+   */
+  auditItemRecords: number;
   /** How many invocations carried how many records, e.g. `{ "100": 29, "37": 1 }`. */
   recordsPerInvocation: Record<string, number>;
   /** DynamoDB calls the function made, as the Lambda runtime counted them per invocation (ones that threw or timed out count none). */
@@ -25,17 +33,21 @@ export interface StreamPollerStats {
 export const emptyStats = (): StreamPollerStats => ({
   invocations: 0,
   records: 0,
+  auditItemRecords: 0,
   recordsPerInvocation: {},
   dynamoCalls: { total: 0, byCommand: {} },
   failedInvocations: 0,
   invokeMs: 0,
 });
 
-/** Adds one invocation of `records` records that took `ms` to the running totals. */
-export const countInvocation = (stats: StreamPollerStats, records: number, invocation: Invocation, ms: number): void => {
+const isAuditItem = (record: DynamoDBRecord): boolean => record.dynamodb?.Keys?.pk?.S?.startsWith(auditKeyPrefix) ?? false;
+
+/** Adds one invocation that carried `records` and took `ms` to the running totals. */
+export const countInvocation = (stats: StreamPollerStats, records: readonly DynamoDBRecord[], invocation: Invocation, ms: number): void => {
   stats.invocations += 1;
-  stats.records += records;
-  stats.recordsPerInvocation[records] = (stats.recordsPerInvocation[records] ?? 0) + 1;
+  stats.records += records.length;
+  stats.auditItemRecords += records.filter(isAuditItem).length;
+  stats.recordsPerInvocation[records.length] = (stats.recordsPerInvocation[records.length] ?? 0) + 1;
   stats.invokeMs += ms;
   if (invocation.kind !== 'returned') {
     stats.failedInvocations += 1;
@@ -61,6 +73,7 @@ const subtractCounts = (later: Record<string, number>, earlier: Record<string, n
 export const statsBetween = (earlier: StreamPollerStats, later: StreamPollerStats): StreamPollerStats => ({
   invocations: later.invocations - earlier.invocations,
   records: later.records - earlier.records,
+  auditItemRecords: later.auditItemRecords - earlier.auditItemRecords,
   recordsPerInvocation: subtractCounts(later.recordsPerInvocation, earlier.recordsPerInvocation),
   dynamoCalls: {
     total: later.dynamoCalls.total - earlier.dynamoCalls.total,

@@ -158,7 +158,7 @@ export const startStreamPoller: StartStreamPoller = async (context) => {
       invoke: async (part) => {
         const started = performance.now();
         const invocation = await lambda.invoke(fn, streamEventOf(part));
-        countInvocation(stats, part.length, invocation, performance.now() - started);
+        countInvocation(stats, part, invocation, performance.now() - started);
         return invocation;
       },
       giveUp: (part, how) => giveUp(shardId, part, how.invokeCount, how.functionError),
