@@ -8,6 +8,7 @@ import { type HttpServer, startHttpServer } from './http-server.ts';
 import { createLambdaRuntime, type FunctionRef } from './lambda-runtime.ts';
 import { loadLocalSecrets } from './local-secrets.ts';
 import { type StartStreamPoller, type StreamPoller, startStreamPoller } from './stream-poller.ts';
+import type { StreamPollerStats } from './stream-poller-stats.ts';
 import { createTable } from './table.ts';
 
 /** What a seed hook gets: the table is there, the environment set, the handlers loaded; HTTP is not up yet. */
@@ -49,8 +50,18 @@ export interface LocalRuntime {
   endpoint: string;
   tableName: string;
   mintToken: MintToken;
-  /** Resolves once every change made so far has reached the audit consumer (see StreamPoller.drained). */
+  /**
+   * Resolves once every change made so far has reached the audit consumer (see
+   * StreamPoller.drained). While the stream is paused it waits: it resolves
+   * only after `resumeStream()`, once the backlog is through.
+   */
   drained(): Promise<void>;
+  /** Holds the stream back from the audit consumer (a disabled event source mapping); resolves once no batch is in flight. */
+  pauseStream(): Promise<void>;
+  /** Lets the stream flow again, from where it stopped. */
+  resumeStream(): void;
+  /** What the stream poller has handed the audit consumer so far: records, invocations, DynamoDB calls. */
+  streamStats(): StreamPollerStats;
   /** Stops HTTP, the stream poller and the DynamoDB Local this runtime started (never one it was given). */
   stop(): Promise<void>;
 }
@@ -138,7 +149,17 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     });
     stops.push(server.close);
 
-    return { url: server.url, endpoint, tableName, mintToken, drained: () => poller.drained(), stop: stopAll };
+    return {
+      url: server.url,
+      endpoint,
+      tableName,
+      mintToken,
+      drained: () => poller.drained(),
+      pauseStream: () => poller.pause(),
+      resumeStream: () => poller.resume(),
+      streamStats: () => poller.stats(),
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

@@ -6,6 +6,7 @@ import { invocationFailureOf } from './stream-batch-response.ts';
 import { loadCheckpoints, saveCheckpoints } from './stream-checkpoints.ts';
 import { lambdaRecordOf, sequenceNumberOf, streamEventOf } from './stream-event.ts';
 import { failureRecordOf } from './stream-failure-record.ts';
+import { countInvocation, emptyStats, type StreamPollerStats, snapshotOf } from './stream-poller-stats.ts';
 import { deliverBatch } from './stream-retries.ts';
 import { advance, describeShards, mergeShards, readableShards, readPage, type ShardCursor } from './stream-shards.ts';
 
@@ -47,9 +48,22 @@ export interface StreamPoller {
    * Resolves once everything written to the table before the call has been
    * handed to the function (or given up on): after a whole pass, begun after
    * the call, in which every shard answered an empty page, no shard was found
-   * or finished, and no batch was delivered. Rejects if the poller stops first.
+   * or finished, and no batch was delivered. While the poller is paused no
+   * pass runs, so it waits for `resume()` and resolves only once the backlog
+   * is through. Rejects if the poller stops first.
    */
   drained(): Promise<void>;
+  /**
+   * Stops handing records on, as a disabled event source mapping would, and
+   * resolves once no batch is in flight (the one under way, retries included,
+   * finishes first). Records written meanwhile wait in the stream, in order,
+   * until `resume()`. Pausing a paused poller does nothing more.
+   */
+  pause(): Promise<void>;
+  /** Polls again at once, from where it stopped. */
+  resume(): void;
+  /** What it has handed the function since it started (see StreamPollerStats); a copy. */
+  stats(): StreamPollerStats;
 }
 
 export type StartStreamPoller = (context: StreamPollerContext) => Promise<StreamPoller>;
@@ -110,6 +124,12 @@ export const startStreamPoller: StartStreamPoller = async (context) => {
   let describeDue = false;
   let lastDescribed = Date.now();
   let lastError: string | undefined;
+  let paused = false;
+  /** pause() calls waiting for the loop to reach its pause point. */
+  const pauseAcks: (() => void)[] = [];
+  /** Releases the loop from its pause point: resume() or stop(). */
+  let release: (() => void) | undefined;
+  const stats = emptyStats();
 
   const saved = context.checkpointFile ? await loadCheckpoints(context.checkpointFile, streamArn) : new Map<string, string>();
   const checkpoint = async () => {
@@ -135,7 +155,12 @@ export const startStreamPoller: StartStreamPoller = async (context) => {
 
   const deliver = (shardId: string, records: readonly DynamoDBRecord[]) =>
     deliverBatch(records, {
-      invoke: (part) => lambda.invoke(fn, streamEventOf(part)),
+      invoke: async (part) => {
+        const started = performance.now();
+        const invocation = await lambda.invoke(fn, streamEventOf(part));
+        countInvocation(stats, part, invocation, performance.now() - started);
+        return invocation;
+      },
       giveUp: (part, how) => giveUp(shardId, part, how.invokeCount, how.functionError),
       onFailure: (part, invocation) => {
         const why = invocationFailureOf(invocation);
@@ -156,7 +181,8 @@ export const startStreamPoller: StartStreamPoller = async (context) => {
       lastDescribed = Date.now();
     }
     for (const cursor of readableShards(cursors)) {
-      if (stopping) return true;
+      // Cut short, a pass proves nothing about the backlog: it counts as busy, so no drained() waiter settles on it.
+      if (stopping || paused) return true;
       const page = await readPage(client, streamArn, cursor, batchSize);
       if (page.records.length > 0) {
         busy = true;
@@ -183,6 +209,14 @@ export const startStreamPoller: StartStreamPoller = async (context) => {
 
   const loop = (async () => {
     while (!stopping) {
+      if (paused) {
+        for (const ack of pauseAcks.splice(0)) ack();
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        release = undefined;
+        continue;
+      }
       const current = ++pass;
       let busy: boolean;
       try {
@@ -199,7 +233,7 @@ export const startStreamPoller: StartStreamPoller = async (context) => {
       }
       if (busy || stopping) continue;
       settleWaiters(current);
-      if (!stopping) await idle.sleep(pollIntervalMs);
+      if (!stopping && !paused) await idle.sleep(pollIntervalMs);
     }
   })();
 
@@ -207,7 +241,9 @@ export const startStreamPoller: StartStreamPoller = async (context) => {
     stop: async () => {
       stopping = true;
       idle.wake();
+      release?.();
       await loop;
+      for (const ack of pauseAcks.splice(0)) ack();
       client.destroy();
       for (const waiter of waiters.splice(0)) waiter.reject(new Error('The stream poller stopped before it caught up'));
     },
@@ -217,5 +253,23 @@ export const startStreamPoller: StartStreamPoller = async (context) => {
         : new Promise<void>((resolve, reject) => {
             waiters.push({ afterPass: pass, resolve, reject });
           }),
+    pause: () => {
+      if (stopping) return Promise.resolve();
+      paused = true;
+      // A poller sleeping between polls reaches its pause point at once.
+      idle.wake();
+      return new Promise<void>((resolve) => {
+        if (release) resolve();
+        else pauseAcks.push(resolve);
+      });
+    },
+    resume: () => {
+      paused = false;
+      // A pause() still waiting for its batch is over too.
+      for (const ack of pauseAcks.splice(0)) ack();
+      release?.();
+      idle.wake();
+    },
+    stats: () => snapshotOf(stats),
   };
 };

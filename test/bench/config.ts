@@ -23,6 +23,12 @@ export interface BenchConfig {
   bundles: boolean;
   /** The whole run is aborted after this long. */
   timeoutMinutes: number;
+  /** Use-case calls (renames, member adds and removes) made while the stream is paused, for the consumer's throughput: about 8 stream records per 3. */
+  auditBurstChanges: number;
+  /** Seconds of audit-lag samples with no load, and again under the write load. */
+  auditLagSeconds: number;
+  /** One audit-lag sample (a rename, then reads until its entry shows) every this many ms. */
+  auditLagIntervalMs: number;
 }
 
 export class BenchConfigError extends Error {
@@ -56,5 +62,8 @@ export const readBenchConfig = (): BenchConfig => {
     importRuns: intFromEnv('BENCH_IMPORT_RUNS', 5, 1, 20),
     bundles: intFromEnv('BENCH_BUNDLES', 1, 0, 1) === 1,
     timeoutMinutes: intFromEnv('BENCH_TIMEOUT_MINUTES', 20, 1, 120),
+    auditBurstChanges: intFromEnv('BENCH_AUDIT_BURST_CHANGES', 1200, 3, 30_000),
+    auditLagSeconds: intFromEnv('BENCH_AUDIT_LAG_SECONDS', 15, 1, 120),
+    auditLagIntervalMs: intFromEnv('BENCH_AUDIT_LAG_INTERVAL_MS', 150, 20, 5000),
   };
 };

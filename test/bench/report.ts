@@ -2,11 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname } from 'node:path';
+import type { CatchUp } from './audit-consumer.ts';
 import type { BundleReport } from './bundles.ts';
 import type { BenchConfig } from './config.ts';
 import type { FloorResult } from './floor.ts';
 import type { LoadResult } from './load.ts';
 import type { ProbeResult } from './probe.ts';
+import { type AuditReport, auditFailed, formatAudit, formatCatchUp, type SeedingAudit } from './report-audit.ts';
 import type { RouteScenario } from './scenarios.ts';
 import { type Distribution, formatDistribution } from './stats.ts';
 
@@ -22,6 +24,8 @@ export interface RouteResult {
   load: LoadResult;
   /** Route p50 over its floor's p50. */
   p50OverFloor: number;
+  /** The stream records the load made, and how long the audit consumer took to catch up once it stopped. */
+  audit: CatchUp;
 }
 
 export interface BenchResults {
@@ -37,9 +41,11 @@ export interface BenchResults {
   };
   git: { commit: string; dirty: boolean } | null;
   config: BenchConfig;
-  seeding: { channels: number; partners: number; customers: number; seconds: number };
+  seeding: { channels: number; partners: number; customers: number; seconds: number; audit: SeedingAudit };
   floors: FloorResult[];
   routes: RouteResult[];
+  /** The audit consumer's throughput and the audit lag (issue 3). */
+  audit: AuditReport;
   bundles: BundleReport | { error: string } | null;
   /** Calls or round trips above the design's promise, and anything that did not answer as expected. */
   findings: string[];
@@ -101,6 +107,7 @@ export const findingsOf = (routes: readonly RouteResult[], floors: readonly Floo
 export const hasFailures = (results: BenchResults): boolean =>
   results.routes.some((route) => route.load.unexpected > 0 || route.load.errors > 0) ||
   results.floors.some((floor) => floor.errors > 0) ||
+  auditFailed(results.audit) ||
   (results.bundles !== null && 'error' in results.bundles);
 
 export const writeResults = async (results: Omit<BenchResults, 'git' | 'machine' | 'timestamp'>): Promise<BenchResults> => {
@@ -134,7 +141,20 @@ export const formatResults = (results: BenchResults): string => {
     ),
     '',
     table(
-      ['route', 'p50', 'p99', 'req/s', 'non-2xx', 'DDB calls/req', 'promised', 'round trips', 'authorizer calls', 'floor', 'p50 ÷ floor'],
+      [
+        'route',
+        'p50',
+        'p99',
+        'req/s',
+        'non-2xx',
+        'DDB calls/req',
+        'promised',
+        'round trips',
+        'authorizer calls',
+        'floor',
+        'p50 ÷ floor',
+        'audit records, catch-up',
+      ],
       results.routes.map((r) => [
         r.name,
         ms(r.load.latency.p50),
@@ -147,13 +167,18 @@ export const formatResults = (results: BenchResults): string => {
         formatDistribution(r.load.authorizerCalls),
         r.floor,
         `${r.p50OverFloor.toFixed(1)}×`,
+        formatCatchUp(r.audit),
       ]),
     ),
     "`a×n`: a in n requests. DDB calls: the handler's, from `x-dynamodb-calls` of every response under load; promised: calls in round trips;",
-    'round trips: sequential DynamoDB waits of the handler, traced on the probes; authorizer calls: `x-dynamodb-calls-authorizer`.',
+    'round trips: sequential DynamoDB waits of the handler, traced on the probes (the audit stream paused meanwhile); authorizer calls: `x-dynamodb-calls-authorizer`;',
+    "audit: stream records the load led to (own: the consumer's own audit items among them), and the time the consumer took to catch up",
+    'after the load stopped, before the next route ran.',
     '',
     'Commands per request, traced on the probes (one request at a time):',
     ...results.routes.map((r) => `  ${r.name.padEnd(18)} ${formatDistribution(r.probe.commands)}   [${r.probe.sample}]`),
+    '',
+    ...formatAudit(results.audit, results.seeding.audit),
   ];
   if (results.bundles && 'error' in results.bundles) parts.push('', `Bundle report failed: ${results.bundles.error}`);
   else if (results.bundles) {

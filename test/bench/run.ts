@@ -1,16 +1,22 @@
 import { type DynamoDbLocal, startDynamoDbLocal } from '#infra/local/dynamodb-local';
 import { type LocalRuntime, startLocalRuntime } from '#infra/local/runtime';
+import type { CatchUp } from './audit-consumer.ts';
 import type { BundleReport } from './bundles.ts';
 import { readBenchConfig } from './config.ts';
 import type { FloorResult } from './floor.ts';
 import { findingsOf, formatResults, hasFailures, type RouteResult, resultsFile, writeResults } from './report.ts';
+import { auditFindingsOf } from './report-audit.ts';
 
 /**
- * `npm run bench`: seeds a hierarchy on a DynamoDB Local of its own, drives the
- * local runtime's routes with autocannon, times the bare GetItem/Query floor on
- * the same table, stops everything, then reports each Lambda bundle's size and
- * import time. Modules that import the domain (seed, floor, probe, scenarios)
- * are loaded only after the runtime has set the environment they read.
+ * `npm run bench`: seeds a hierarchy on a DynamoDB Local of its own, lets the
+ * audit consumer work off the seed's stream records, times the bare
+ * GetItem/Query floor on the same table, drives the local runtime's routes
+ * with autocannon (the consumer catching up after each one, so no route's
+ * audit work lands in the next one's latencies), measures the consumer's
+ * throughput and the audit lag, stops everything, then reports each Lambda
+ * bundle's size and import time. Modules that import the domain (seed,
+ * floor, probe, scenarios, audit) are loaded only after the runtime has set
+ * the environment they read.
  */
 const config = readBenchConfig();
 const log = (line: string) => console.log(line);
@@ -26,13 +32,26 @@ const watchdog = setTimeout(() => {
 }, config.timeoutMinutes * 60_000);
 watchdog.unref();
 
+/** What the stream poller says about records it gave up on: each is an audit entry missing, so a failure of the run. */
+const streamProblems: string[] = [];
+
 const measure = async () => {
   let dynamo: DynamoDbLocal | undefined;
   let runtime: LocalRuntime | undefined;
   try {
     // Our own DynamoDB Local on loopback, whatever DYNAMODB_ENDPOINT says.
     dynamo = await startDynamoDbLocal();
-    runtime = await startLocalRuntime({ port: 0, dynamoEndpoint: dynamo.endpoint, tableName });
+    runtime = await startLocalRuntime({
+      port: 0,
+      dynamoEndpoint: dynamo.endpoint,
+      tableName,
+      // The runtime's own notices only (not one line per request): retries and dead letters of the audit stream.
+      log: (line) => {
+        if (!line.startsWith('[stream]')) return;
+        log(line);
+        if (line.includes(' gave up on ')) streamProblems.push(line);
+      },
+    });
     log(`DynamoDB Local ${dynamo.endpoint}, API ${runtime.url}, table ${tableName}`);
 
     const { seedHierarchy } = await import('./seed.ts');
@@ -40,6 +59,8 @@ const measure = async () => {
     const { routeScenarios, pageSize, methodOf } = await import('./scenarios.ts');
     const { probeRoute, waitUntilQuiet } = await import('./probe.ts');
     const { loadRoute } = await import('./load.ts');
+    const { catchUp } = await import('./audit-consumer.ts');
+    const { measureAudit } = await import('./audit.ts');
 
     log(`Seeding ${config.customers} customers under ${config.partners} partners (${config.seedConcurrency} in flight)…`);
     const seeded = await seedHierarchy(
@@ -47,6 +68,12 @@ const measure = async () => {
       log,
     );
     log(`Seeded in ${seeded.seconds.toFixed(1)} s.`);
+    // The consumer ran beside the seeding; what is left of its backlog is worked off before anything is timed.
+    const seedRecords = runtime.streamStats().records;
+    const seedBacklog = await catchUp(runtime, runtime.streamStats());
+    log(
+      `Audit consumer: ${seedRecords} records while seeding, then a backlog of ${seedBacklog.records} worked off in ${seedBacklog.seconds.toFixed(1)} s.`,
+    );
 
     log('Floor…');
     const floors: FloorResult[] = await measureFloors(
@@ -56,6 +83,7 @@ const measure = async () => {
     );
     for (const floor of floors) log(`  ${floor.name}: p50 ${floor.latency.p50.toFixed(2)} ms, ${floor.opsPerSecond.toFixed(0)} ops/s`);
 
+    const runId = Date.now().toString(36);
     const token = await runtime.mintToken(seeded.partnerAdmin.email);
     const url = runtime.url;
     // The authorizer caches email → user id per container; one call fills it, so probes trace the handler alone.
@@ -64,22 +92,43 @@ const measure = async () => {
     const settle = async () => {
       if (!(await waitUntilQuiet())) log('  (requests from the last load were still running after 30 s)');
     };
+    const live = runtime;
+    /**
+     * The consumer catches up before the next measurement: first on what the
+     * load wrote (timed), then, once the last requests the server took have
+     * ended, on anything they wrote.
+     */
+    const catchUpAfterLoad = async (since: ReturnType<LocalRuntime['streamStats']>): Promise<CatchUp> => {
+      const caughtUp = await catchUp(live, since);
+      await settle();
+      await live.drained();
+      return { ...(await catchUp(live, since)), seconds: caughtUp.seconds };
+    };
     const routes: RouteResult[] = [];
     const scenarios = routeScenarios({
       partnerId: seeded.benchPartnerId,
       customerId: seeded.benchCustomerId,
       partnerAdminUserId: seeded.partnerAdmin.userId,
-      runId: Date.now().toString(36),
+      runId,
     });
     for (const scenario of scenarios) {
-      const probe = await probeRoute(scenario, { url, token, requests: config.probes });
+      // Paused: the consumer's commands would otherwise land in the probes' traces (a write probe's records arrive during the next probe).
+      await runtime.pauseStream();
+      let probe: Awaited<ReturnType<typeof probeRoute>>;
+      try {
+        probe = await probeRoute(scenario, { url, token, requests: config.probes });
+      } finally {
+        runtime.resumeStream();
+      }
+      await runtime.drained();
       const loadOptions = { url, token, connections: config.connections };
       if (config.warmupSeconds > 0) {
         await loadRoute(scenario, { ...loadOptions, durationSeconds: config.warmupSeconds });
-        await settle();
+        await catchUpAfterLoad(runtime.streamStats());
       }
+      const beforeLoad = runtime.streamStats();
       const load = await loadRoute(scenario, { ...loadOptions, durationSeconds: config.durationSeconds });
-      await settle();
+      const audit = await catchUpAfterLoad(beforeLoad);
       const floor = floors.find((f) => f.name === scenario.floor);
       const route: RouteResult = {
         name: scenario.name,
@@ -91,16 +140,42 @@ const measure = async () => {
         probe,
         load,
         p50OverFloor: floor ? load.latency.p50 / floor.latency.p50 : Number.NaN,
+        audit,
       };
       routes.push(route);
       log(
-        `  ${scenario.name}: p50 ${load.latency.p50.toFixed(2)} ms, ${load.requestsPerSecond.toFixed(0)} req/s, ${load.unexpected} unexpected of ${Object.values(load.statuses).reduce((a, b) => a + b, 0)}`,
+        `  ${scenario.name}: p50 ${load.latency.p50.toFixed(2)} ms, ${load.requestsPerSecond.toFixed(0)} req/s, ${load.unexpected} unexpected of ${Object.values(load.statuses).reduce((a, b) => a + b, 0)}` +
+          (audit.records > 0 ? `; audit: ${audit.records} records, caught up ${audit.seconds.toFixed(1)} s after the load` : ''),
       );
     }
+
+    log('Audit…');
+    const writeScenario = scenarios.find((scenario) => scenario.routeId === 'createChildOrg');
+    if (!writeScenario) throw new Error('The audit lag needs the create child scenario as its write load');
+    const audit = await measureAudit(
+      {
+        runtime,
+        token,
+        adminUserId: seeded.adminUserId,
+        partnerId: seeded.benchPartnerId,
+        customerIds: seeded.customerIds,
+        writeScenario,
+        runId,
+      },
+      config,
+      log,
+    );
     return {
-      seeding: { channels: config.channels, partners: config.partners, customers: config.customers, seconds: seeded.seconds },
+      seeding: {
+        channels: config.channels,
+        partners: config.partners,
+        customers: config.customers,
+        seconds: seeded.seconds,
+        audit: { recordsWhileSeeding: seedRecords, backlog: seedBacklog },
+      },
       floors,
       routes,
+      audit: { ...audit, givenUp: streamProblems },
     };
   } finally {
     await runtime?.stop();
@@ -122,6 +197,11 @@ const bundleReport = async (): Promise<BundleReport | { error: string } | null> 
 const measured = await measure();
 // After DynamoDB Local has stopped, so imports are timed on a quiet machine.
 const bundles = await bundleReport();
-const results = await writeResults({ config, ...measured, bundles, findings: findingsOf(measured.routes, measured.floors) });
+const results = await writeResults({
+  config,
+  ...measured,
+  bundles,
+  findings: [...findingsOf(measured.routes, measured.floors), ...auditFindingsOf(measured.audit, measured.seeding.audit)],
+});
 log(`\n${formatResults(results)}\n\nWritten to ${resultsFile}`);
 process.exitCode = hasFailures(results) ? 1 : 0;

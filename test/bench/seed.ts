@@ -26,6 +26,8 @@ export interface SeededHierarchy {
   /** The partner whose admin drives the load, and the first of its customers. */
   benchPartnerId: string;
   benchCustomerId: string;
+  /** Every customer seeded, in creation order per partner. */
+  customerIds: string[];
   partnerAdmin: { email: string; userId: string };
   seconds: number;
 }
@@ -60,6 +62,7 @@ export const seedHierarchy = async (plan: SeedPlan, log: (line: string) => void)
   const progressEvery = Math.max(1, Math.ceil(plan.customers / 10));
   let created = 0;
   let benchCustomerId: string | undefined;
+  const customerIds: string[] = [];
   let failure: unknown;
   let nextPartner = 0;
   const worker = async () => {
@@ -75,6 +78,7 @@ export const seedHierarchy = async (plan: SeedPlan, log: (line: string) => void)
             actor,
           );
           if (p === 0 && i === 0) benchCustomerId = customer.id;
+          customerIds.push(customer.id);
         } catch (error) {
           failure ??= error;
           return;
@@ -104,6 +108,7 @@ export const seedHierarchy = async (plan: SeedPlan, log: (line: string) => void)
     partnerIds,
     benchPartnerId,
     benchCustomerId,
+    customerIds,
     partnerAdmin: { email: partnerAdminEmail, userId: member.userId },
     seconds: (performance.now() - started) / 1000,
   };

@@ -300,3 +300,97 @@ describe('stream poller: failures', () => {
     expect(await drainOutcome).toMatch(/stopped/);
   });
 });
+
+describe('stream poller: pause and resume', () => {
+  const settledYet = (promise: Promise<unknown>) => {
+    let settled = false;
+    promise.then(
+      () => {
+        settled = true;
+      },
+      () => {
+        settled = true;
+      },
+    );
+    return () => settled;
+  };
+
+  it('holds records written while paused until resume, then delivers them in order; drained() waits meanwhile', async () => {
+    // Prepare
+    const stream = await freshStream();
+    const received = scriptStreamHandler(async () => undefined);
+    const { poller } = await startPoller(stream);
+    await put(stream.tableName, 'before', 'item');
+    await poller.drained();
+    const before = poller.stats();
+
+    // Act
+    await poller.pause();
+    for (const pk of ['held1', 'held2', 'held3']) await put(stream.tableName, pk, 'item');
+    const drained = poller.drained();
+    const isDrained = settledYet(drained);
+    // Several poll intervals (250 ms) go by: a running poller would have delivered by now.
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    const whilePaused = recordsOf(received).map(pkOf);
+    const drainedWhilePaused = isDrained();
+    poller.resume();
+    await drained;
+
+    // Assess
+    expect(whilePaused).toEqual(['before']);
+    expect(drainedWhilePaused).toBe(false);
+    expect(recordsOf(received).map(pkOf)).toEqual(['before', 'held1', 'held2', 'held3']);
+    const after = poller.stats();
+    expect(after.records - before.records).toBe(3);
+    expect(after.invocations - before.invocations).toBeGreaterThanOrEqual(1);
+    expect(after.failedInvocations).toBe(0);
+  });
+
+  it('pause() resolves only once the batch in flight is done, and starts no other', async () => {
+    // Prepare
+    const stream = await freshStream();
+    let inFlight = 0;
+    const received = scriptStreamHandler(async () => {
+      inFlight += 1;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      inFlight -= 1;
+      return undefined;
+    });
+    const { poller } = await startPoller(stream);
+    await put(stream.tableName, 'slow', 'item');
+    await waitFor(() => inFlight === 1, 3000);
+
+    // Act
+    await poller.pause();
+    const inFlightAtPause = inFlight;
+    await put(stream.tableName, 'later', 'item');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const deliveredWhilePaused = recordsOf(received).map(pkOf);
+    poller.resume();
+    await poller.drained();
+
+    // Assess
+    expect(inFlightAtPause).toBe(0);
+    expect(deliveredWhilePaused).toEqual(['slow']);
+    expect(recordsOf(received).map(pkOf)).toEqual(['slow', 'later']);
+  });
+
+  it('stop() ends a pause: a drained() still waiting is rejected and stop() does not hang', async () => {
+    // Prepare
+    const stream = await freshStream();
+    scriptStreamHandler(async () => undefined);
+    const { poller } = await startPoller(stream);
+    await poller.pause();
+    await put(stream.tableName, 'never', 'item');
+    const drainOutcome = poller.drained().then(
+      () => 'drained',
+      (error: Error) => error.message,
+    );
+
+    // Act
+    await poller.stop();
+
+    // Assess
+    expect(await drainOutcome).toMatch(/stopped/);
+  });
+});
