@@ -132,10 +132,17 @@ export const verifyAuditChain = async (
     previous = { seq: item.seq, hash: item.hash };
   }
   if (links.length > maxLinksPerCall) return result(null, previous, true);
-  if (head && (head.seq !== (previous?.seq ?? 0) || (previous && head.hash !== previous.hash))) {
+  if (head) {
+    const last = previous?.seq ?? 0;
+    // Links appended after the head was read extend the chain: only a head beyond the last link, or one that disagrees with its link, is a break.
+    const atHead = checked.find((link) => link.seq === head.seq);
     const expiredAll = !previous && Date.parse(head.at) < cutoff;
-    if (!expiredAll) {
-      const detail = `the chain ends at link ${previous?.seq ?? 0} but its head records link ${head.seq}`;
+    if (head.seq > last && !expiredAll) {
+      const detail = `the chain ends at link ${last} but its head records link ${head.seq}`;
+      return result({ seq: head.seq, entryId: head.entryId, reason: 'head', detail }, previous, false);
+    }
+    if (atHead && atHead.hash !== head.hash) {
+      const detail = `link ${head.seq} does not match the hash its head records`;
       return result({ seq: head.seq, entryId: head.entryId, reason: 'head', detail }, previous, false);
     }
   }

@@ -7,9 +7,9 @@ import type { World } from './world.ts';
  * every write carried its actor, every deletion its tombstone), and every
  * org's hash chain verifies, as the platform administrator asks for it.
  */
-export const expectAuditComplete = async (world: World, gaveUp: readonly string[]): Promise<void> => {
+export const expectAuditComplete = async (world: World, auditorEmail: string, gaveUp: readonly string[]): Promise<void> => {
   if (gaveUp.length > 0) mismatch(`the audit consumer gave up on ${gaveUp.length} record(s):\n  ${gaveUp.slice(0, 5).join('\n  ')}`);
-  const token = await world.tokenOf(world.adminEmail);
+  const token = await world.tokenOf(auditorEmail);
   for (const orgId of world.model.orgs.keys()) {
     const response = await world.api.call({
       method: 'GET',
