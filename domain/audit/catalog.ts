@@ -14,6 +14,9 @@ export const auditCatalog: Readonly<Record<string, CatalogEntry>> = {
   externalAdmin: { audited: externalAdminAudit },
   serviceAssignment: { audited: serviceAssignmentAudit },
   impersonation: { audited: impersonationAudit },
+  impersonationListing: {
+    internal: 'where a session is listed (one pointer per org on its path); the session item records its start and end',
+  },
   apiKey: { audited: apiKeyAudit },
   orgName: { internal: 'sibling-name uniqueness marker, written with the org it names' },
   user: { internal: 'created with the first membership of an email, which member.added records' },
