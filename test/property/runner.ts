@@ -68,7 +68,25 @@ export interface RunStats {
 }
 
 const label = (caller: CallerRef): string =>
-  caller.kind === 'anonymous' ? 'anonymous' : `${caller.kind === 'forged' ? 'forged:' : ''}${caller.email.split('.')[0]}`;
+  caller.kind === 'anonymous'
+    ? 'anonymous'
+    : caller.kind === 'impersonation'
+      ? `session:${caller.sessionId}`
+      : `${caller.kind === 'forged' ? 'forged:' : ''}${caller.email.split('.')[0]}`;
+
+/**
+ * Routes that never read the caller's grants: an ended session's token (still
+ * a valid signature until its expiry) gets through them. Every other route
+ * reads the grants, and with them the session, and answers 401.
+ */
+const grantFree = new Set<string>(['listRoles']);
+
+/**
+ * Routes that check their target with `authorizeOn`, whose 401 tells a
+ * session that lost its footing from an org out of reach. moveOrg checks
+ * both its orgs with `assertAllowedOn` instead, which answers 404 there.
+ */
+const withoutSessionCheck = new Set<string>(['moveOrg']);
 
 const describeCall = (prepared: Prepared): string => {
   const { request } = prepared;
@@ -90,13 +108,15 @@ const parseWith = (schema: ZodType | undefined, value: unknown, present: boolean
 /**
  * Every org id an answer names, in ids and in text (an explanation's reason),
  * except under `path`, `parentId` and `orgPath` (an audit entry's), which name
- * an org's ancestors by design.
+ * an org's ancestors by design, and `token` (a session token is opaque base64url,
+ * where `org_…` may turn up by chance).
  */
+const notNaming = new Set(['path', 'parentId', 'orgPath', 'token']);
 const orgIdsIn = (value: unknown, found: string[] = []): string[] => {
   if (typeof value === 'string') found.push(...(value.match(/\borg_[0-9a-z]{1,40}\b/g) ?? []));
   else if (Array.isArray(value)) for (const item of value) orgIdsIn(item, found);
   else if (value && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) if (key !== 'path' && key !== 'parentId' && key !== 'orgPath') orgIdsIn(inner, found);
+    for (const [key, inner] of Object.entries(value)) if (!notNaming.has(key)) orgIdsIn(inner, found);
   }
   return found;
 };
@@ -165,12 +185,17 @@ export class Runner {
     const { emails, adminEmail, model, principalOf } = this.world;
     const people = emails.filter((email) => email !== adminEmail);
     const granted = people.filter((email) => model.grantsOf(principalOf(email)).length > 0);
+    const sessions = [...model.sessions.keys()];
+    const running = [...model.sessions.values()].filter((session) => model.isRunning(session)).map((session) => session.id);
     return pick.weighted<CallerRef>([
       [8, () => ({ kind: 'user', email: adminEmail })],
       [granted.length > 0 ? 62 : 0, () => ({ kind: 'user', email: pick.one(granted) })],
       [18, () => ({ kind: 'user', email: pick.one(people) })],
       [6, () => ({ kind: 'anonymous' })],
       [6, () => ({ kind: 'forged', email: pick.one(emails) })],
+      // Mostly running sessions' tokens, which act; also ended and expired ones, which must not.
+      [running.length > 0 ? 10 : 0, () => ({ kind: 'impersonation', sessionId: pick.one(running) })],
+      [sessions.length > 0 ? 3 : 0, () => ({ kind: 'impersonation', sessionId: pick.one(sessions) })],
     ]);
   }
 
@@ -180,7 +205,12 @@ export class Runner {
     const [routeId, spec] = pick.weighted(this.entries.map(([id, s]) => [s.weight, () => [id, s] as const] as const));
     const route = routes.find((candidate) => candidate.id === routeId) as RouteDef;
     const caller = this.pickCaller(pick);
-    const principal: Principal | null = caller.kind === 'user' ? world.principalOf(caller.email) : null;
+    const principal: Principal | null =
+      caller.kind === 'user'
+        ? world.principalOf(caller.email)
+        : caller.kind === 'impersonation'
+          ? world.model.sessionPrincipal(caller.sessionId)
+          : null;
     const ctx: Ctx = { world, model: world.model, caller, principal };
     const built = spec.build(ctx, pick);
     const request = await this.toHttp(route, built, caller);
@@ -234,6 +264,13 @@ export class Runner {
           },
         },
       };
+    }
+    // An ended session's token passes the authorizer (its signature holds until its expiry), and the first read of
+    // the caller's grants refuses it.
+    if (route.auth === 'caller' && model.sessionEnded(principal) && !grantFree.has(route.id))
+      return expect([401], 'the session has ended', more);
+    if (target && access === 'hidden' && !withoutSessionCheck.has(route.id) && model.sessionLostOn(principal, target)) {
+      return expect([401], `the session's impersonator no longer may impersonate at ${target}`, more);
     }
     if (denial) {
       return expect([denial], `${access}: ${permission} on ${target}`, {
@@ -294,6 +331,7 @@ export class Runner {
     const headers: Record<string, string> = { ...(built.headers ?? {}) };
     if (caller.kind === 'user') headers.authorization = `Bearer ${await this.world.tokenOf(caller.email)}`;
     if (caller.kind === 'forged') headers.authorization = `Bearer ${await this.world.forgedTokenOf(caller.email)}`;
+    if (caller.kind === 'impersonation') headers.authorization = `Bearer ${this.world.model.sessions.get(caller.sessionId)?.token ?? ''}`;
     if (built.body !== undefined) headers['content-type'] = 'application/json';
     return {
       method: route.method,
@@ -338,6 +376,12 @@ export class Runner {
     const counts = this.stats.byRoute[prepared.route.id] ?? {};
     counts[response.status] = (counts[response.status] ?? 0) + 1;
     this.stats.byRoute[prepared.route.id] = counts;
+    if (ctx.caller.kind === 'impersonation') {
+      // Calls made with session tokens, all routes together: whether sessions really acted (2xx), not just got refused.
+      const tokens = this.stats.byRoute['(session tokens)'] ?? {};
+      tokens[response.status] = (tokens[response.status] ?? 0) + 1;
+      this.stats.byRoute['(session tokens)'] = tokens;
+    }
     this.journal.push([prepared.index, `${describeCall(prepared)} → ${response.status}`]);
     try {
       if (!outcome.statuses.includes(response.status)) {

@@ -11,6 +11,7 @@ import { localAudience, localIssuer } from '#functions/authorizer/verify-token';
 import { Model, type ModelMembership, type ModelOrg, membershipKey, type Principal } from './model/model.ts';
 import { childKinds, type Kind, maxDepth, nameKey, type Role, roleNames, roleTable } from './model/rules.ts';
 import type { InProcessApi } from './support/api.ts';
+import { plantPastSession, sessionReasons, startSession } from './support/sessions.ts';
 import { wipeTable } from './support/table.ts';
 
 /**
@@ -58,6 +59,8 @@ export interface WorldPlan {
   grants: { person: number; org: number; role: number; builtIn: boolean }[];
   people: number;
   restrict: boolean[];
+  /** "Login As" sessions of people who may impersonate: running ones, and some whose end has passed. */
+  sessions: { pair: number; minutes: number; past: boolean; ticket: boolean }[];
 }
 
 export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
@@ -72,6 +75,13 @@ export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
   people: fc.integer({ min: 4, max: personLabels.length }),
   /** Which customers switch partner access off (those with a built-in administrator to do it). */
   restrict: fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }),
+  sessions: fc.array(
+    fc.record({ pair: fc.nat(), minutes: fc.nat(), past: fc.boolean(), ticket: fc.boolean() }, { noNullPrototype: true }),
+    {
+      minLength: 1,
+      maxLength: 5,
+    },
+  ),
 });
 
 /** Who a generated call is made by. */
@@ -80,7 +90,9 @@ export type CallerRef =
   /** No Authorization header at all. */
   | { kind: 'anonymous' }
   /** A well-formed ES256 token for a real user's email, signed by a key the authorizer does not trust. */
-  | { kind: 'forged'; email: string };
+  | { kind: 'forged'; email: string }
+  /** The token a session's start answered (running, ended, or past its end). */
+  | { kind: 'impersonation'; sessionId: string };
 
 export interface World {
   api: InProcessApi;
@@ -224,14 +236,35 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
     model.memberships.set(membershipKey(member.userId, member.orgId), member);
   }
 
-  // Customers whose built-in administrator switched partner access off, as the customer's own admin does it.
+  // Sessions of people who may impersonate a customer, one after the other (a second one of the same person in the
+  // same customer replaces the first, as the API does); some were planted with their end already past.
   const customers = [...model.orgs.values()].filter((org) => org.kind === 'customer');
+  const pairs = model
+    .userIds()
+    .flatMap((userId) => customers.map((org) => ({ userId, customerId: org.id })))
+    .filter(
+      ({ userId, customerId }) => model.access({ kind: 'user', principalId: userId, email: '' }, customerId, 'impersonate') === 'allowed',
+    );
+  for (const [index, planned] of plan.sessions.entries()) {
+    const pair = pairs[planned.pair % Math.max(pairs.length, 1)];
+    if (!pair) break;
+    const input = {
+      reason: sessionReasons[index % sessionReasons.length] as string,
+      minutes: 20 + (planned.minutes % 41),
+      ...(planned.ticket ? { ticket: `T-${index}` } : {}),
+    };
+    if (planned.past) await plantPastSession(model, pair.userId, pair.customerId, input, `${namespace}p${index}`);
+    else await startSession(model, pair.userId, pair.customerId, input, setupActor);
+  }
+
+  // Customers whose built-in administrator switched partner access off, as the customer's own admin does it.
   for (const [index, org] of customers.entries()) {
     const admin = model.membersOf(org.id).find((m) => m.builtIn && m.role === 'customer-admin');
     if (!admin || !plan.restrict[index % plan.restrict.length]) continue;
     await setPartnerAccess(as(admin.userId, 'partner-access:write'), org.id, { enabled: false }, { ifMatch: null }, setupActor);
     org.partnerAccess = false;
     org.version += 1;
+    model.endSessionsOf(org.id, 'partner-access-off');
   }
 
   const tokens = new Map<string, Promise<string>>();
@@ -303,5 +336,9 @@ export const describeWorld = (world: World): string => {
     for (const child of model.children(id)) walk(child.id, `${indent}  `);
   };
   walk(model.rootId, '');
+  for (const session of model.sessions.values()) {
+    const state = session.endReason ?? (model.isRunning(session) ? 'running' : 'expired');
+    lines.push(`session ${session.id} of ${model.emailOf(session.impersonatorId)?.split('.')[0]} in ${session.customerId}: ${state}`);
+  }
   return lines.join('\n');
 };

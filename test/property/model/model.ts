@@ -29,23 +29,44 @@ export interface ModelMembership {
 }
 
 /**
- * Who a request acts as, once the authorizer has resolved the token:
- * `principalId` is the user id, or '' for a verified email nobody has invited.
- * (API keys and impersonation sessions become principals of their own kind.)
+ * Who a request acts as, once the authorizer has resolved the token: a user
+ * (`principalId` is the user id, or '' for a verified email nobody has
+ * invited), or an impersonation session (`principalId` is the session id).
  */
-export interface Principal {
-  kind: 'user';
-  principalId: string;
-  email: string;
+export type Principal =
+  | { kind: 'user'; principalId: string; email: string }
+  | { kind: 'impersonation'; principalId: string; impersonatorId: string; email: '' };
+
+/** A "Login As" session as the model holds it, with the token its start answered. */
+export interface ModelSession {
+  id: string;
+  customerId: string;
+  impersonatorId: string;
+  impersonatorEmail: string;
+  reason: string;
+  ticket: string | null;
+  startedAt: string;
+  endsAt: string;
+  /** Set when ended before `endsAt`: exactly, when the model knows the time (a replacement), else `'unknown'`. */
+  endedAt: string | null;
+  endReason: 'ended' | 'replaced' | 'partner-access-off' | null;
+  /** The customer's lineage when it started: the orgs whose lists carry it. */
+  listedUnder: string[];
+  token: string;
+  version: number;
 }
 
+/** The role every session acts with. */
+export const sessionRole: Role = 'customer-admin';
+
 /**
- * A grant as the model sees it. Only memberships exist so far. Each later kind
- * (external admin, service assignment, impersonation, API key) is one more
- * member of this union with its own `reaches`, and the partner-access
- * restriction is one more condition in `Model.reaches`.
+ * A grant as the model sees it: memberships, and an impersonation session's
+ * one grant. Each later kind (external admin, service assignment, API key) is
+ * one more member of this union with its own `reaches`.
  */
-export type ModelGrant = { kind: 'membership'; orgId: string; role: Role; builtIn: boolean };
+export type ModelGrant =
+  | { kind: 'membership'; orgId: string; role: Role; builtIn: boolean }
+  | { kind: 'impersonation'; orgId: string; role: Role; sessionId: string };
 
 /**
  * The answers of the authorization rule: no such org, out of scope (404), in
@@ -83,6 +104,8 @@ export class Model {
   readonly idempotency = new Map<string, IdempotentRecord>();
   /** List cursors the API handed out, with the list they belong to. */
   readonly cursors: { binding: string; cursor: string }[] = [];
+  /** Every impersonation session, running or not. */
+  readonly sessions = new Map<string, ModelSession>();
 
   constructor(readonly rootId: string) {}
 
@@ -131,16 +154,119 @@ export class Model {
     return this.memberships.get(membershipKey(userId, orgId));
   }
 
+  /** A user's memberships; a session's one grant while it runs (an ended or expired session's token is refused before any grant counts). */
   grantsOf(principal: Principal | null): ModelGrant[] {
     if (!principal?.principalId) return [];
+    if (principal.kind === 'impersonation') {
+      const session = this.sessions.get(principal.principalId);
+      return session && this.isRunning(session)
+        ? [{ kind: 'impersonation', orgId: session.customerId, role: sessionRole, sessionId: session.id }]
+        : [];
+    }
     return [...this.memberships.values()]
       .filter((m) => m.userId === principal.principalId)
       .map((m) => ({ kind: 'membership', orgId: m.orgId, role: m.role, builtIn: m.builtIn }));
   }
 
-  /** Whether a grant applies to an org: a membership covers the org it is held at and everything below. */
+  /**
+   * Whether a grant applies to an org: a membership covers the org it is held
+   * at and everything below; a session covers its customer alone, while it
+   * runs and while its impersonator still holds `impersonate` there through a
+   * membership (the restriction aside: it stops the session, not its reach).
+   */
   reaches(grant: ModelGrant, orgId: string): boolean {
-    return this.isAncestorOrSelf(grant.orgId, orgId);
+    if (grant.kind === 'membership') return this.isAncestorOrSelf(grant.orgId, orgId);
+    const session = this.sessions.get(grant.sessionId);
+    return grant.orgId === orgId && session !== undefined && this.isRunning(session) && this.impersonatorHolds(session);
+  }
+
+  /** Neither ended nor past its end. */
+  isRunning(session: ModelSession, now: number = Date.now()): boolean {
+    return session.endedAt === null && Date.parse(session.endsAt) > now;
+  }
+
+  /** The impersonator still carries `impersonate` on the session's customer (a membership there or above). */
+  impersonatorHolds(session: ModelSession): boolean {
+    return [...this.memberships.values()].some(
+      (m) =>
+        m.userId === session.impersonatorId && roleCarries(m.role, 'impersonate') && this.isAncestorOrSelf(m.orgId, session.customerId),
+    );
+  }
+
+  /** Who a session's token is once the authorizer verified it: nobody once past its end (the token expires with it). */
+  sessionPrincipal(sessionId: string, now: number = Date.now()): Principal | null {
+    const session = this.sessions.get(sessionId);
+    if (!session || Date.parse(session.endsAt) <= now) return null;
+    return { kind: 'impersonation', principalId: session.id, impersonatorId: session.impersonatorId, email: '' };
+  }
+
+  /** A session principal whose session was ended early: every call that reads the caller's grants is a 401. */
+  sessionEnded(principal: Principal | null): boolean {
+    if (principal?.kind !== 'impersonation') return false;
+    const session = this.sessions.get(principal.principalId);
+    return !session || !this.isRunning(session);
+  }
+
+  /**
+   * A running session used on its own customer after its impersonator lost
+   * `impersonate` there: the authorization answers 401 (`session-ended`), not
+   * the 404 an org out of reach gets.
+   */
+  sessionLostOn(principal: Principal | null, orgId: string): boolean {
+    if (principal?.kind !== 'impersonation') return false;
+    const session = this.sessions.get(principal.principalId);
+    return (
+      session !== undefined &&
+      session.customerId === orgId &&
+      this.orgs.has(orgId) &&
+      this.isRunning(session) &&
+      !this.impersonatorHolds(session)
+    );
+  }
+
+  /** Ends every running session of a customer (its partner access was switched off), at a time the model does not know. */
+  endSessionsOf(customerId: string, reason: 'partner-access-off'): ModelSession[] {
+    const ending = this.runningSessionsOf(customerId);
+    for (const session of ending) {
+      session.endedAt = 'unknown';
+      session.endReason = reason;
+      session.version += 1;
+    }
+    return ending;
+  }
+
+  /**
+   * A session started: the starter's running sessions in the same customer
+   * end (`replaced`) at its start; it is listed under the customer's lineage.
+   * Returns the ids of those it replaced.
+   */
+  recordStart(session: Omit<ModelSession, 'listedUnder' | 'endedAt' | 'endReason' | 'version'>): string[] {
+    const replaced = this.runningSessionsOf(session.customerId).filter((other) => other.impersonatorId === session.impersonatorId);
+    for (const other of replaced) {
+      other.endedAt = session.startedAt;
+      other.endReason = 'replaced';
+      other.version += 1;
+    }
+    this.sessions.set(session.id, {
+      ...session,
+      endedAt: null,
+      endReason: null,
+      listedUnder: this.lineage(session.customerId),
+      version: 1,
+    });
+    return replaced.map((other) => other.id);
+  }
+
+  /** The email of a user the model knows. */
+  emailOf(userId: string): string | undefined {
+    return [...this.userIdByEmail].find(([, id]) => id === userId)?.[0];
+  }
+
+  /** Sessions running in a customer, oldest first (the order the product reads them in). */
+  runningSessionsOf(customerId: string): ModelSession[] {
+    return [...this.sessions.values()]
+      .filter((session) => session.customerId === customerId && this.isRunning(session))
+      .sort((a, b) => (a.startedAt === b.startedAt ? (a.id < b.id ? -1 : 1) : a.startedAt < b.startedAt ? -1 : 1));
   }
 
   /** The grants that reach an org, nearest the root first. */
@@ -210,9 +336,14 @@ export class Model {
     return this.membersOf(orgId).filter((m) => m.builtIn && adminRoles.includes(m.role)).length;
   }
 
-  /** The orgs the principal can see at all. */
+  /** The orgs the principal can see at all; a session's token names its customer in its own claims, so that one too. */
   visible(principal: Principal | null): Set<string> {
-    return new Set([...this.orgs.keys()].filter((id) => this.covering(principal, id).length > 0));
+    const seen = new Set([...this.orgs.keys()].filter((id) => this.covering(principal, id).length > 0));
+    if (principal?.kind === 'impersonation') {
+      const session = this.sessions.get(principal.principalId);
+      if (session) seen.add(session.customerId);
+    }
+    return seen;
   }
 
   /** A sibling of `parentId` (other than `exceptId`) already named like `name`. */

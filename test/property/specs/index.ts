@@ -1,5 +1,6 @@
 import type { RouteSpecs } from '../spec.ts';
 import { listAudit, verifyAudit } from './audit.ts';
+import { endImpersonation, listImpersonations, startImpersonation } from './impersonation.ts';
 import { addMember, explainAccess, listMembers, removeMember, updateMember } from './members.ts';
 import { createChildOrg, deleteOrg, getOrg, listAncestorOrgs, listChildOrgs, listDescendantOrgs, moveOrg, updateOrg } from './orgs.ts';
 import { setPartnerAccess } from './partner-access.ts';
@@ -32,4 +33,7 @@ export const routeSpecs: RouteSpecs = {
   setPartnerAccess,
   listAudit,
   verifyAudit,
+  startImpersonation,
+  listImpersonations,
+  endImpersonation,
 };

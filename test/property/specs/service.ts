@@ -31,19 +31,37 @@ export const getMe: RouteSpec = {
     accept: (response) => {
       const { model, principal } = ctx;
       const me = response.json as { memberships?: unknown[] } | undefined;
+      const named = (orgId: string) => ({ orgId, orgName: model.org(orgId)?.name ?? null, orgKind: model.org(orgId)?.kind ?? null });
+      if (principal?.kind === 'impersonation') {
+        // The token's session, whatever its impersonator may still do (that is judged where it acts).
+        const session = model.sessions.get(principal.principalId);
+        if (!session) return mismatch(`the model has no session ${principal.principalId}`);
+        expectFields('me', me, {
+          userId: session.impersonatorId,
+          email: null,
+          principalType: 'impersonation',
+          memberships: [],
+          delegated: [],
+          apiKey: null,
+          impersonation: {
+            ...named(session.customerId),
+            id: session.id,
+            impersonatorId: session.impersonatorId,
+            actingRole: 'customer-admin',
+            endsAt: session.endsAt,
+          },
+        });
+        return;
+      }
       expectFields('me', me, {
         userId: principal?.principalId || null,
         email: principal?.email ?? null,
         principalType: 'user',
         impersonation: null,
       });
-      const expected = model.grantsOf(principal).map((grant) => ({
-        orgId: grant.orgId,
-        orgName: model.org(grant.orgId)?.name ?? null,
-        orgKind: model.org(grant.orgId)?.kind ?? null,
-        role: grant.role,
-        builtIn: grant.builtIn,
-      }));
+      const expected = model
+        .grantsOf(principal)
+        .flatMap((grant) => (grant.kind === 'membership' ? [{ ...named(grant.orgId), role: grant.role, builtIn: grant.builtIn }] : []));
       const sort = (items: unknown[]) => items.map((item) => JSON.stringify(item, Object.keys(item as object).sort())).sort();
       if (!sameJson(sort(me?.memberships ?? []), sort(expected))) {
         mismatch(`me lists memberships ${JSON.stringify(me?.memberships)}, the model says ${JSON.stringify(expected)}`);
