@@ -4,6 +4,7 @@ import { addMember } from '../access/members.ts';
 import type { Permission } from '../access/permissions.ts';
 import type { RoleName } from '../access/roles.ts';
 import type { CreatableKind, CustomerType } from '../orgs/kinds.ts';
+import { seedDemoSession } from '../delegation/demo-session.ts';
 import { createChildOrg } from '../orgs/orgs.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { rootOrgId } from '../shared/ids.ts';
@@ -84,7 +85,8 @@ const ignoreExisting = async (write: () => Promise<unknown>): Promise<void> => {
 
 /**
  * Seeds the demo hierarchy through the same use cases the API calls, as the
- * platform administrator, so the demo data obeys every rule real data does.
+ * platform administrator, so the demo data obeys every rule real data does;
+ * then one finished "Login As" session of Contoso's technician at Alpine.
  */
 export const seedDemo = async (platformAdmin: Caller, actor: Actor): Promise<{ orgs: DemoOrg[]; users: DemoUser[] }> => {
   const as = (permission: Permission): AccessRequest => ({ caller: platformAdmin, permission });
@@ -96,5 +98,6 @@ export const seedDemo = async (platformAdmin: Caller, actor: Actor): Promise<{ o
     const input = { email: member.email, role: member.role, builtIn: member.builtIn ?? false };
     await ignoreExisting(() => addMember(as('member:write'), member.orgId, input, actor));
   }
+  await seedDemoSession('tech@contoso.test', 'org_alpine', actor.requestId);
   return { orgs: demoOrgs, users: demoUsers };
 };

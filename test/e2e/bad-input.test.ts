@@ -146,6 +146,9 @@ const samples = (): Record<string, unknown> => ({
   limit: '2',
   q: 'Cust',
   enabled: true,
+  reason: 'Checking the mailbox rules',
+  minutes: 15,
+  impId: 'imp_0sample',
 });
 
 const shapeOf = (schema: ZodType | undefined): Record<string, ZodType> => (schema ? ((schema as ZodObject).shape ?? {}) : {});
@@ -200,7 +203,7 @@ const wrongQueryValues: [string, string][] = [
 
 /** Path parameter values that are not ids of the right kind: [name, raw path segment, decoded value]. */
 const badIds = (param: string): [string, string][] => {
-  const prefix = param === 'userId' ? 'usr' : 'org';
+  const prefix = param === 'userId' ? 'usr' : param === 'impId' ? 'imp' : 'org';
   const other = prefix === 'usr' ? 'org' : 'usr';
   return [
     ['the wrong prefix', `${other}_abc`],

@@ -699,6 +699,8 @@ describe('as an outsider (a valid token, no memberships)', () => {
     setPartnerAccess: { body: { enabled: false } },
     listAudit: { query: { limit: 5 } },
     verifyAudit: {},
+    startImpersonation: { body: { reason: 'Let me in, ticket 42', minutes: 5 } },
+    listImpersonations: { query: { status: 'active' } },
   };
   /** Every route addressed to an org (`/v1/orgs/{orgId}…`, and later `{customerId}`, `{partnerId}`…). */
   const orgRoutes = routes.filter((route) => /^\/v1\/orgs\/\{\w+\}/.test(route.path));
