@@ -172,6 +172,14 @@ describe('starting a session', () => {
     await expect(startAs(key, world.customerB.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it('costs a call made with its token one parallel round: the org, the session and its impersonator’s grants', async () => {
+    const { caller } = await startAs(technician, world.customerA.id);
+
+    const { calls } = await countCalls(() => getOrg(as(caller, 'org:read'), world.customerA.id));
+
+    expect(calls.byCommand).toEqual({ GetItemCommand: 2, QueryCommand: 1 });
+  });
+
   it('reads the org, the grants, the recent sessions and the user in one parallel round, then writes one transaction', async () => {
     const { calls } = await countCalls(() => startAs(technician, world.customerSubA.id));
     expect(calls.byCommand).toEqual({ GetItemCommand: 2, QueryCommand: 2, TransactWriteItemsCommand: 1 });

@@ -245,8 +245,12 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
     .filter(
       ({ userId, customerId }) => model.access({ kind: 'user', principalId: userId, email: '' }, customerId, 'impersonate') === 'allowed',
     );
+  // Half of them, where possible, in customers able to switch partner access off (a built-in admin): those are the
+  // sessions the restriction ends, and whose history must drop out of the lists above.
+  const restrictable = pairs.filter(({ customerId }) => model.membersOf(customerId).some((m) => m.builtIn && m.role === 'customer-admin'));
   for (const [index, planned] of plan.sessions.entries()) {
-    const pair = pairs[planned.pair % Math.max(pairs.length, 1)];
+    const pool = planned.pair % 2 === 0 && restrictable.length > 0 ? restrictable : pairs;
+    const pair = pool[Math.floor(planned.pair / 2) % Math.max(pool.length, 1)];
     if (!pair) break;
     const input = {
       reason: sessionReasons[index % sessionReasons.length] as string,

@@ -148,7 +148,10 @@ export const listImpersonations: RouteSpec = {
         [45, () => 'ended'],
         [10, () => pick.one(['running', 'ACTIVE', ''])],
       ]);
-    return { params: { orgId: pickOrgId(ctx, pick) }, query, walk: pick.chance(40) };
+    // Often an org whose list holds sessions (a customer's or one above it), so lists come back full, not empty.
+    const listing = [...ctx.model.sessions.values()].flatMap((session) => session.listedUnder);
+    const orgId = listing.length > 0 && pick.chance(40) ? pick.one(listing) : pickOrgId(ctx, pick);
+    return { params: { orgId }, query, walk: pick.chance(40) };
   },
   cursorBinding: listBindingOf,
   allowed: (ctx, call) => {
