@@ -215,10 +215,15 @@ export const endImpersonation: RouteSpec = {
           model.access(principal, session.customerId, 'impersonate') === 'allowed',
       )
       .map((session) => session.id);
+    // And sessions the caller can see listed but not end: the 403s.
+    const seen = [...model.sessions.values()]
+      .filter((session) => !theirs.includes(session.id) && model.access(principal, session.customerId, 'access:read') === 'allowed')
+      .map((session) => session.id);
     const impId = pick.weighted<string>([
       [own ? 30 : 0, () => own ?? ''],
       [theirs.length > 0 ? 30 : 0, () => pick.one(theirs)],
-      [ids.length > 0 ? 30 : 0, () => pick.one(ids)],
+      [seen.length > 0 ? 15 : 0, () => pick.one(seen)],
+      [ids.length > 0 ? 25 : 0, () => pick.one(ids)],
       [10, () => pick.one(['imp_0missing', 'imp_a1', 'imp_a10'])],
       [5, () => pick.one(['IMP_1', 'imp_', 'usr_1', 'imp_a/b', 'imp_a1 '])],
     ]);
