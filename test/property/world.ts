@@ -236,8 +236,9 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
     model.memberships.set(membershipKey(member.userId, member.orgId), member);
   }
 
-  // Sessions of people who may impersonate a customer, one after the other (a second one of the same person in the
-  // same customer replaces the first, as the API does); some were planted with their end already past.
+  // Sessions of people who may impersonate a customer; some were planted with their end already past. In rounds that
+  // touch each (person, customer) once, since a second start of the same person in the same customer replaces the
+  // first, as the API does; the model learns each round in the plan's order.
   const customers = [...model.orgs.values()].filter((org) => org.kind === 'customer');
   const pairs = model
     .userIds()
@@ -248,17 +249,24 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
   // Half of them, where possible, in customers able to switch partner access off (a built-in admin): those are the
   // sessions the restriction ends, and whose history must drop out of the lists above.
   const restrictable = pairs.filter(({ customerId }) => model.membersOf(customerId).some((m) => m.builtIn && m.role === 'customer-admin'));
-  for (const [index, planned] of plan.sessions.entries()) {
+  const sessions = plan.sessions.flatMap((planned, index) => {
     const pool = planned.pair % 2 === 0 && restrictable.length > 0 ? restrictable : pairs;
     const pair = pool[Math.floor(planned.pair / 2) % Math.max(pool.length, 1)];
-    if (!pair) break;
+    if (!pair) return [];
     const input = {
       reason: sessionReasons[index % sessionReasons.length] as string,
       minutes: 20 + (planned.minutes % 41),
       ...(planned.ticket ? { ticket: `T-${index}` } : {}),
     };
-    if (planned.past) await plantPastSession(model, pair.userId, pair.customerId, input, `${namespace}p${index}`);
-    else await startSession(model, pair.userId, pair.customerId, input, setupActor);
+    return [{ ...pair, input, past: planned.past, suffix: `${namespace}p${index}` }];
+  });
+  for (const round of rounds(sessions, (session) => [`${session.userId} ${session.customerId}`])) {
+    const learn = await Promise.all(
+      round.map(({ userId, customerId, input, past, suffix }) =>
+        past ? plantPastSession(model, userId, customerId, input, suffix) : startSession(model, userId, customerId, input, setupActor),
+      ),
+    );
+    for (const apply of learn) apply();
   }
 
   // Customers whose built-in administrator switched partner access off, as the customer's own admin does it.

@@ -16,7 +16,8 @@ export const sessionReasons = [
 
 /**
  * Starts a session through the domain, as the POST does, while a world is
- * built, and mirrors it (and what it replaced) in the model.
+ * built; the answer mirrors it (and what it replaced) in the model when
+ * called, so sessions started side by side are learnt in a fixed order.
  */
 export const startSession = async (
   model: Model,
@@ -24,7 +25,7 @@ export const startSession = async (
   customerId: string,
   input: StartImpersonationInput,
   actor: Actor,
-): Promise<void> => {
+): Promise<() => void> => {
   // Trimmed as the route's schema hands it to the domain.
   const parsed = { ...input, reason: input.reason.trim(), ...(input.ticket === undefined ? {} : { ticket: input.ticket.trim() }) };
   const started = await startImpersonation(
@@ -33,23 +34,26 @@ export const startSession = async (
     parsed,
     actor,
   );
-  model.recordStart({
-    id: started.id,
-    customerId,
-    impersonatorId: userId,
-    impersonatorEmail: model.emailOf(userId) ?? '',
-    reason: input.reason.trim(),
-    ticket: input.ticket?.trim() ?? null,
-    startedAt: started.startedAt,
-    endsAt: started.expiresAt,
-    token: started.token,
-  });
+  return () => {
+    model.recordStart({
+      id: started.id,
+      customerId,
+      impersonatorId: userId,
+      impersonatorEmail: model.emailOf(userId) ?? '',
+      reason: input.reason.trim(),
+      ticket: input.ticket?.trim() ?? null,
+      startedAt: started.startedAt,
+      endsAt: started.expiresAt,
+      token: started.token,
+    });
+  };
 };
 
 /**
  * A session whose end has already passed, written item by item as a start
  * would have written it an hour and a half ago (the API cannot start one in
- * the past), with a token that expired with it.
+ * the past), with a token that expired with it. The answer records it in
+ * the model when called.
  */
 export const plantPastSession = async (
   model: Model,
@@ -57,7 +61,7 @@ export const plantPastSession = async (
   customerId: string,
   input: StartImpersonationInput,
   suffix: string,
-): Promise<void> => {
+): Promise<() => void> => {
   const now = Date.now();
   const id = `imp_0past${suffix.replace(/[^0-9a-z]/g, '')}`;
   const startedAt = new Date(now - 90 * 60_000).toISOString();
@@ -87,19 +91,21 @@ export const plantPastSession = async (
       ),
   );
   const token = await signImpersonationToken({ impersonationId: id, impersonatorId: userId, customerId, endsAt });
-  model.sessions.set(id, {
-    id,
-    customerId,
-    impersonatorId: userId,
-    impersonatorEmail: email,
-    reason: input.reason.trim(),
-    ticket: input.ticket?.trim() ?? null,
-    startedAt,
-    endsAt,
-    endedAt: null,
-    endReason: null,
-    listedUnder: model.lineage(customerId),
-    token,
-    version: 1,
-  });
+  const listedUnder = model.lineage(customerId);
+  return () =>
+    model.sessions.set(id, {
+      id,
+      customerId,
+      impersonatorId: userId,
+      impersonatorEmail: email,
+      reason: input.reason.trim(),
+      ticket: input.ticket?.trim() ?? null,
+      startedAt,
+      endsAt,
+      endedAt: null,
+      endReason: null,
+      listedUnder,
+      token,
+      version: 1,
+    });
 };
