@@ -85,7 +85,9 @@ export const startImpersonation = async (
   const impersonationId = newId('imp', now);
   const expiresAt = Math.floor(Date.parse(endsAt) / 1000) + sessionRetentionDays * 24 * 60 * 60;
   const listedAt = OrgPath.ids(org.path);
-  // A handful at most (one per earlier start that raced another); the transaction's bound keeps the rest running.
+  // Best effort against a race: two starts of the same person at the same moment both see none running and both
+  // start (each audited, each ending on its own); the next start ends them all. A handful at most, then.
+  // The transaction's bound keeps any beyond it running.
   const replacing = recent
     .filter((session) => session.impersonatorId === caller.principalId)
     .slice(0, maxTransactionItems - 1 - listedAt.length);
