@@ -16,6 +16,9 @@ export const auditCatalog: Readonly<Record<string, CatalogEntry>> = {
   externalAdmin: { audited: externalAdminAudit },
   serviceAssignment: { audited: serviceAssignmentAudit },
   impersonation: { audited: impersonationAudit },
+  impersonationListing: {
+    internal: 'where a session is listed (one pointer per org on its path); the session item records its start and end',
+  },
   apiKey: { audited: apiKeyAudit },
   orgProfile: { audited: profileAudit },
   orgConfig: { audited: configAudit },

@@ -3,6 +3,7 @@ import type { Actor, Caller } from '../access/caller.ts';
 import { addMember } from '../access/members.ts';
 import type { Permission } from '../access/permissions.ts';
 import type { RoleName } from '../access/roles.ts';
+import { seedDemoSession } from '../delegation/demo-session.ts';
 import { addExternalAdmin } from '../delegation/external-admins.ts';
 import type { CreatableKind, CustomerType } from '../orgs/kinds.ts';
 import { createChildOrg } from '../orgs/orgs.ts';
@@ -99,7 +100,9 @@ const ignoreExisting = async (write: () => Promise<unknown>): Promise<void> => {
 
 /**
  * Seeds the demo hierarchy through the same use cases the API calls, as the
- * platform administrator, so the demo data obeys every rule real data does.
+ * platform administrator, so the demo data obeys every rule real data does:
+ * orgs (with their details), members, external administrators, then one
+ * finished "Login As" session of Contoso's technician at Alpine.
  */
 export const seedDemo = async (
   platformAdmin: Caller,
@@ -119,5 +122,6 @@ export const seedDemo = async (
   for (const grant of demoExternalAdmins) {
     await ignoreExisting(() => addExternalAdmin(as('external-admin:write'), grant.orgId, { email: grant.email, role: grant.role }, actor));
   }
+  await seedDemoSession('tech@contoso.test', 'org_alpine', actor.requestId);
   return { orgs: demoOrgs, users: demoUsers, externalAdmins: demoExternalAdmins };
 };

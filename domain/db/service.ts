@@ -6,6 +6,7 @@ import { AuditEntryEntity, AuditHeadEntity } from '../audit/audit-entry.entity.t
 import { ApiKeyEntity } from '../delegation/api-key.entity.ts';
 import { ExternalAdminEntity } from '../delegation/external-admin.entity.ts';
 import { ImpersonationEntity } from '../delegation/impersonation.entity.ts';
+import { ImpersonationListingEntity } from '../delegation/impersonation-listing.entity.ts';
 import { ServiceAssignmentEntity } from '../delegation/service-assignment.entity.ts';
 import { IdempotencyEntity } from '../idempotency/idempotency.entity.ts';
 import { MoveJobEntity } from '../orgs/move-job.entity.ts';
@@ -26,6 +27,7 @@ export const db = new Service(
     externalAdmin: ExternalAdminEntity,
     serviceAssignment: ServiceAssignmentEntity,
     impersonation: ImpersonationEntity,
+    impersonationListing: ImpersonationListingEntity,
     apiKey: ApiKeyEntity,
     idempotency: IdempotencyEntity,
     moveJob: MoveJobEntity,

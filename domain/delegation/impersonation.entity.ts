@@ -23,9 +23,14 @@ export const ImpersonationEntity = new Entity(
       ticket: { type: 'string', readOnly: true },
       startedAt: { type: 'string', required: true, readOnly: true },
       endsAt: { type: 'string', required: true, readOnly: true },
-      /** Set when the session was ended before `endsAt`, and why. */
+      /**
+       * Set when the session was ended before `endsAt`, and why: `ended` by DELETE, `replaced` by
+       * the same impersonator starting another session in the same customer, `partner-access-off`
+       * by the customer's switch. (`permission-lost` is reserved: losing `impersonate` ends a session
+       * on its next call, through decide, without a write.)
+       */
       endedAt: { type: 'string' },
-      endReason: { type: ['ended', 'partner-access-off', 'permission-lost'] as const },
+      endReason: { type: ['ended', 'replaced', 'partner-access-off', 'permission-lost'] as const },
       /** Epoch seconds: kept for the customer's history long after it ended, then removed by TTL. */
       expiresAt: { type: 'number', required: true },
       version: { type: 'number', required: true },

@@ -3,6 +3,7 @@ import { apiKeysGroup, apiKeysRoutes } from './routes/api-keys.ts';
 import { applicationIntakeGroup, applicationsGroup, applicationsRoutes } from './routes/applications.ts';
 import { auditGroup, auditRoutes } from './routes/audit.ts';
 import { externalAdminsGroup, externalAdminsRoutes } from './routes/external-admins.ts';
+import { impersonationGroup, impersonationRoutes } from './routes/impersonation.ts';
 import { membersGroup, membersRoutes } from './routes/members.ts';
 import { orgsGroup, orgsRoutes } from './routes/orgs.ts';
 import { partnersGroup, partnersRoutes } from './routes/partners.ts';
@@ -25,6 +26,7 @@ export const groups = {
   partners: partnersGroup,
   applicationIntake: applicationIntakeGroup,
   applications: applicationsGroup,
+  impersonation: impersonationGroup,
 } as const satisfies Record<string, RouteGroup>;
 
 export const routes = [
@@ -36,6 +38,7 @@ export const routes = [
   ...apiKeysRoutes,
   ...partnersRoutes,
   ...applicationsRoutes,
+  ...impersonationRoutes,
 ] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof routes)[number]['id'];

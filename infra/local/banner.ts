@@ -43,12 +43,32 @@ const apiKeyCalls = (url: string, user: BannerUser): string[] => [
   `curl -s -X DELETE ${url}/v1/orgs/${user.orgId}/api-keys/\${KEY%%.*} -H "authorization: Bearer $TOKEN"`,
 ];
 
+/**
+ * "Login As": a technician's token, a session in a customer below its
+ * partner, then calls made with the session's token (the seed puts a
+ * technician and a customer admin of one of that partner's customers in the demo).
+ */
+const impersonationCalls = (url: string, technician: BannerUser, customer: BannerUser): string[] => {
+  const extract = `sed -E 's/.*"token":"([^"]+)".*/\\1/'`;
+  return [
+    `TECH=$(curl -s -X POST ${url}/local/token -H 'content-type: application/json' \\`,
+    `  -d '{"email":"${technician.email}"}' | ${extract})`,
+    `SESSION=$(curl -s -X POST ${url}/v1/orgs/${customer.orgId}/impersonations -H "authorization: Bearer $TECH" \\`,
+    `  -H 'content-type: application/json' -d '{"reason":"Checking the users of this customer","minutes":15}' | ${extract})`,
+    `curl -s ${url}/v1/me -H "authorization: Bearer $SESSION"`,
+    `curl -s ${url}/v1/orgs/${customer.orgId}/members -H "authorization: Bearer $SESSION"`,
+    `curl -s ${url}/v1/orgs/${customer.orgId}/impersonations -H "authorization: Bearer $TECH"`,
+  ];
+};
+
 /** The start-up banner of `npm start`: where things run, who can sign in, and calls to paste. */
 export const formatBanner = (input: BannerInput): string => {
   const emailWidth = Math.max(...input.users.map((user) => user.email.length), 5);
   const roleWidth = Math.max(...input.users.map((user) => user.role.length), 4);
   // A partner admin shows the hierarchy best: an org with customers and a sub-reseller below it.
   const example = input.users.find((user) => user.role === 'partner-admin') ?? input.users[0];
+  const technician = input.users.find((user) => user.role === 'partner-technician');
+  const customer = input.users.find((user) => user.role === 'customer-admin');
   return [
     '',
     bold('Partner Portal — local runtime'),
@@ -61,6 +81,13 @@ export const formatBanner = (input: BannerInput): string => {
     ...(example ? [bold(`Try it as ${example.email}`), ...sampleCalls(input.url, example).map((line) => `  ${line}`), ''] : []),
     ...(example?.role === 'partner-admin'
       ? [bold('An integration with an API key (same $TOKEN)'), ...apiKeyCalls(input.url, example).map((line) => `  ${line}`), '']
+      : []),
+    ...(technician && customer
+      ? [
+          bold(`Log in as ${customer.orgName} (${technician.email}, a 15-minute session)`),
+          ...impersonationCalls(input.url, technician, customer).map((line) => `  ${line}`),
+          '',
+        ]
       : []),
     'Ctrl-C stops the API and DynamoDB Local.',
     '',

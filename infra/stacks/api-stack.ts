@@ -3,6 +3,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { RouteDef, RouteGroup } from '#functions/http/route-table-types';
+import { impersonationGroup } from '#functions/http/routes/impersonation';
 import type { PortalConfig } from '../config.ts';
 import { AuditConsumer } from '../constructs/audit-consumer.ts';
 import { AuditFailures } from '../constructs/audit-failures.ts';
@@ -64,6 +65,12 @@ export class ApiStack extends Stack {
       functionsByGroup.set(group.name, fn);
     }
     this.functionsByGroup = functionsByGroup;
+    // Only the group that starts sessions signs their tokens; the authorizer verifies them. No one else reads the key.
+    const signer = functionsByGroup.get(impersonationGroup.name);
+    if (signer) {
+      signer.addEnvironment('IMPERSONATION_KEY_SECRET_ARN', data.impersonationKey.secretArn);
+      data.impersonationKey.grantRead(signer);
+    }
 
     this.authorizer = new PortalFunction(this, 'Authorizer', {
       entry: 'functions/authorizer/handler.ts',
@@ -75,10 +82,13 @@ export class ApiStack extends Stack {
         AUTH_MODE: 'cognito',
         USER_POOL_ID: data.users.userPool.userPoolId,
         USER_POOL_CLIENT_ID: data.users.webClient.userPoolClientId,
+        IMPERSONATION_KEY_SECRET_ARN: data.impersonationKey.secretArn,
       },
     });
     // It only looks up who a verified email belongs to.
     this.authorizer.bindTable(data.table, { accessMode: 'RO' });
+    // It verifies impersonation tokens.
+    data.impersonationKey.grantRead(this.authorizer);
 
     this.restApi = new RouteTableApi(this, 'Http', {
       stageName: config.stage,

@@ -12,7 +12,8 @@ export interface DataStackProps extends StackProps {
 
 /**
  * What holds tenants' state, apart from the API so that the API can be
- * replaced freely: the table, the user pool and the cursor signing key.
+ * replaced freely: the table, the user pool, the cursor signing key and the
+ * impersonation token signing key.
  * Termination-protected, and every resource is retained if the stack is
  * ever deleted anyway.
  */
@@ -20,6 +21,7 @@ export class DataStack extends Stack {
   readonly table: Table;
   readonly users: UserDirectory;
   readonly cursorKey: Secret;
+  readonly impersonationKey: Secret;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, { terminationProtection: true, ...props });
@@ -37,6 +39,17 @@ export class DataStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'Cursors are short-lived paging tokens; rotating the key only invalidates cursors in flight (a 400, the client restarts the list). Rotation with an overlap window can come later.',
+    });
+
+    this.impersonationKey = new Secret(this, 'ImpersonationKey', {
+      description: 'HMAC key that signs impersonation ("Login As") session tokens',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.impersonationKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Session tokens live at most 60 minutes and every call re-reads the session item, so a leaked key alone opens nothing; rotating it only signs out running sessions (their tokens fail, the technician starts again). Scheduled rotation with an overlap window can come later.',
     });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

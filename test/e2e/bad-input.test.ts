@@ -149,12 +149,15 @@ const samples = (): Record<string, unknown> => ({
   keyId: 'key_abc',
   expiresAt: '2099-01-01T00:00:00.000Z',
   appId: 'app_bad1',
-  reason: 'Not in our region',
+  // Valid both as an application's rejection reason and as a session's (10–500 characters).
+  reason: 'Checking the mailbox rules',
   channelId: 'org_c1',
   company: 'Applicant Ltd',
   contactName: 'Ada Applicant',
   contactEmail: 'ada@applicant.test',
   country: 'FR',
+  minutes: 15,
+  impId: 'imp_0sample',
 });
 
 const shapeOf = (schema: ZodType | undefined): Record<string, ZodType> => (schema ? ((schema as ZodObject).shape ?? {}) : {});
@@ -209,7 +212,7 @@ const wrongQueryValues: [string, string][] = [
 
 /** Path parameter values that are not ids of the right kind: [name, raw path segment, decoded value]. */
 const badIds = (param: string): [string, string][] => {
-  const prefix = param === 'userId' ? 'usr' : param === 'keyId' ? 'key' : 'org';
+  const prefix = param === 'userId' ? 'usr' : param === 'keyId' ? 'key' : param === 'impId' ? 'imp' : 'org';
   const other = prefix === 'org' ? 'usr' : 'org';
   return [
     ['the wrong prefix', `${other}_abc`],

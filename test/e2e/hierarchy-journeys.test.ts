@@ -711,6 +711,8 @@ describe('as an outsider (a valid token, no memberships)', () => {
     getConfig: {},
     putConfig: { body: { outboundIps: ['20.31.14.66'] } },
     listApplications: { query: { status: 'pending' } },
+    startImpersonation: { body: { reason: 'Let me in, ticket 42', minutes: 5 } },
+    listImpersonations: { query: { status: 'active' } },
   };
   /** Every route addressed to an org (`/v1/orgs/{orgId}…`, and later `{customerId}`, `{partnerId}`…). */
   const orgRoutes = routes.filter((route) => /^\/v1\/orgs\/\{\w+\}/.test(route.path));

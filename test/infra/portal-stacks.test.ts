@@ -176,6 +176,13 @@ describe.each(regions)('stacks in %s', (region) => {
         }),
       });
       data.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+      const secrets = resourcesOf(data, 'AWS::SecretsManager::Secret');
+      expect(secrets.map(([id]) => id).sort()).toEqual(
+        [regionStacks.data.cursorKey, regionStacks.data.impersonationKey]
+          .map((key) => logicalId(regionStacks.data, key.node.defaultChild))
+          .sort(),
+      );
+      for (const [, secret] of secrets) expect(secret.DeletionPolicy).toBe('Retain');
     });
   });
 
@@ -225,6 +232,21 @@ describe.each(regions)('stacks in %s', (region) => {
         USER_POOL_ID: expect.anything(),
         USER_POOL_CLIENT_ID: expect.anything(),
       });
+    });
+
+    it('names the impersonation signing key to its signer and its verifier only', () => {
+      const variablesOf = (fn: IFunction | undefined) =>
+        api.toJSON().Resources[logicalId(regionStacks.api, fn?.node.defaultChild)].Properties.Environment.Variables as Record<
+          string,
+          unknown
+        >;
+      const holders = [...regionStacks.api.functionsByGroup.entries()]
+        .filter(([, fn]) => 'IMPERSONATION_KEY_SECRET_ARN' in variablesOf(fn))
+        .map(([name]) => name);
+      expect(holders).toEqual(['impersonation']);
+      const secretId = logicalId(regionStacks.data, regionStacks.data.impersonationKey.node.defaultChild);
+      expect(flat(variablesOf(regionStacks.api.authorizer).IMPERSONATION_KEY_SECRET_ARN)).toContain(secretId);
+      expect(flat(variablesOf(regionStacks.api.functionsByGroup.get('impersonation')).IMPERSONATION_KEY_SECRET_ARN)).toContain(secretId);
     });
 
     // One fresh Node process per function (ten of them): a loaded machine needs more than the default 30 s.
@@ -394,6 +416,30 @@ describe.each(regions)('stacks in %s', (region) => {
           [...actionsOfRole(api, roleId)].filter((action) => /^(apigateway|ssm):/.test(action)),
           key,
         ).toEqual([]);
+      }
+    });
+
+    it('lets only the authorizer and the impersonation group read the impersonation signing key', () => {
+      const secretId = logicalId(regionStacks.data, regionStacks.data.impersonationKey.node.defaultChild);
+      const cursorId = logicalId(regionStacks.data, regionStacks.data.cursorKey.node.defaultChild);
+      expect(secretId).not.toBe(cursorId);
+      const readers = functionRoles(api)
+        .filter(({ roleId }) =>
+          statementsOfRole(api, roleId).some(
+            (statement) =>
+              statement.Effect === 'Allow' &&
+              covers(statement, 'secretsmanager:GetSecretValue') &&
+              flat(statement.Resource).includes(secretId),
+          ),
+        )
+        .map(({ key }) => key)
+        .sort();
+      expect(readers).toEqual(['authorizer', 'http/impersonation']);
+      // Never through a wildcard resource either.
+      for (const [, policy] of resourcesOf(api, 'AWS::IAM::Policy')) {
+        for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
+          if (covers(statement, 'secretsmanager:GetSecretValue')) expect(flat(statement.Resource)).not.toBe('"*"');
+        }
       }
     });
 

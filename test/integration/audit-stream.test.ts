@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,10 +6,9 @@ import { AuditEntryEntity } from '#domain/audit/audit-entry.entity';
 import { bootstrapPlatform } from '#domain/bootstrap/bootstrap';
 import { systemActor } from '#domain/db/written-by';
 import { rootOrgId } from '#domain/shared/ids';
-import { createLambdaRuntime } from '#infra/local/lambda-runtime';
 import { recordsOfFailure } from '#infra/local/stream-failure-record';
-import { type StreamPoller, startStreamPoller } from '#infra/local/stream-poller';
-import { createTable } from '#infra/local/table';
+import type { StreamPoller } from '#infra/local/stream-poller';
+import { startAuditStream } from './support/audit-stream.ts';
 import { createOrg, platformAdmin } from './support/fixture.ts';
 
 /**
@@ -24,20 +22,10 @@ const endpoint = process.env.DYNAMODB_ENDPOINT ?? '';
 const tableName = process.env.TABLE_NAME ?? '';
 let poller: StreamPoller;
 let deadLetterDir: string;
-const logLines: string[] = [];
+let logLines: string[] = [];
 
 beforeAll(async () => {
-  const { streamArn } = await createTable({ endpoint, tableName });
-  deadLetterDir = await mkdtemp(join(tmpdir(), 'audit-stream-test-'));
-  poller = await startStreamPoller({
-    endpoint,
-    tableName,
-    streamArn,
-    lambda: createLambdaRuntime(),
-    log: (line) => logLines.push(line),
-    deadLetterDir,
-    retryDelayMs: 5,
-  });
+  ({ poller, deadLetterDir, logLines } = await startAuditStream());
 });
 afterAll(async () => {
   await poller?.stop();

@@ -73,8 +73,23 @@ const label = (caller: CallerRef): string => {
     const how = caller.alsoBearer ? '+bearer' : caller.secret.startsWith(`${caller.keyId}.`) ? '' : ' (wrong secret)';
     return `key:${caller.keyId}${how}`;
   }
+  if (caller.kind === 'impersonation') return `session:${caller.sessionId}`;
   return `${caller.kind === 'forged' ? 'forged:' : ''}${caller.email.split('.')[0]}`;
 };
+
+/**
+ * Routes that never read the caller's grants: an ended session's token (still
+ * a valid signature until its expiry) gets through them. Every other route
+ * reads the grants, and with them the session, and answers 401.
+ */
+const grantFree = new Set<string>(['listRoles']);
+
+/**
+ * Routes that check their target with `authorizeOn`, whose 401 tells a
+ * session that lost its footing from an org out of reach. moveOrg checks
+ * both its orgs with `assertAllowedOn` instead, which answers 404 there.
+ */
+const withoutSessionCheck = new Set<string>(['moveOrg']);
 
 const describeCall = (prepared: Prepared): string => {
   const { request } = prepared;
@@ -96,13 +111,15 @@ const parseWith = (schema: ZodType | undefined, value: unknown, present: boolean
 /**
  * Every org id an answer names, in ids and in text (an explanation's reason),
  * except under `path`, `parentId` and `orgPath` (an audit entry's), which name
- * an org's ancestors by design.
+ * an org's ancestors by design, and `token` (a session token is opaque base64url,
+ * where `org_…` may turn up by chance).
  */
+const notNaming = new Set(['path', 'parentId', 'orgPath', 'token']);
 const orgIdsIn = (value: unknown, found: string[] = []): string[] => {
   if (typeof value === 'string') found.push(...(value.match(/\borg_[0-9a-z]{1,40}\b/g) ?? []));
   else if (Array.isArray(value)) for (const item of value) orgIdsIn(item, found);
   else if (value && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) if (key !== 'path' && key !== 'parentId' && key !== 'orgPath') orgIdsIn(inner, found);
+    for (const [key, inner] of Object.entries(value)) if (!notNaming.has(key)) orgIdsIn(inner, found);
   }
   return found;
 };
@@ -175,6 +192,8 @@ export class Runner {
     const liveKeys = [...model.apiKeys.keys()].filter((keyId) => model.keyWorks(keyId));
     const everyKey = [...model.keySecrets.keys()];
     const keyCaller = (keyId: string): CallerRef => ({ kind: 'api-key', keyId, secret: model.keySecrets.get(keyId) ?? '' });
+    const sessions = [...model.sessions.keys()];
+    const running = [...model.sessions.values()].filter((session) => model.isRunning(session)).map((session) => session.id);
     return pick.weighted<CallerRef>([
       [8, () => ({ kind: 'user', email: adminEmail })],
       [granted.length > 0 ? 62 : 0, () => ({ kind: 'user', email: pick.one(granted) })],
@@ -196,6 +215,9 @@ export class Runner {
         },
       ],
       [liveKeys.length > 0 ? 1 : 0, () => ({ ...keyCaller(pick.one(liveKeys)), alsoBearer: pick.one(emails) })],
+      // Mostly running sessions' tokens, which act; also ended and expired ones, which must not.
+      [running.length > 0 ? 10 : 0, () => ({ kind: 'impersonation', sessionId: pick.one(running) })],
+      [sessions.length > 0 ? 3 : 0, () => ({ kind: 'impersonation', sessionId: pick.one(sessions) })],
     ]);
   }
 
@@ -206,7 +228,13 @@ export class Runner {
     const route = routes.find((candidate) => candidate.id === routeId) as RouteDef;
     const caller = this.pickCaller(pick);
     const principal: Principal | null =
-      caller.kind === 'user' ? world.principalOf(caller.email) : caller.kind === 'api-key' ? world.keyPrincipalOf(caller) : null;
+      caller.kind === 'user'
+        ? world.principalOf(caller.email)
+        : caller.kind === 'api-key'
+          ? world.keyPrincipalOf(caller)
+          : caller.kind === 'impersonation'
+            ? world.model.sessionPrincipal(caller.sessionId)
+            : null;
     const ctx: Ctx = { world, model: world.model, caller, principal };
     const built = spec.build(ctx, pick);
     const request = await this.toHttp(route, built, caller);
@@ -260,6 +288,13 @@ export class Runner {
           },
         },
       };
+    }
+    // An ended session's token passes the authorizer (its signature holds until its expiry), and the first read of
+    // the caller's grants refuses it.
+    if (route.auth === 'caller' && model.sessionEnded(principal) && !grantFree.has(route.id))
+      return expect([401], 'the session has ended', more);
+    if (target && access === 'hidden' && !withoutSessionCheck.has(route.id) && model.sessionLostOn(principal, target)) {
+      return expect([401], `the session's impersonator no longer may impersonate at ${target}`, more);
     }
     if (denial) {
       return expect([denial], `${access}: ${permission} on ${target}`, {
@@ -324,6 +359,7 @@ export class Runner {
       headers['x-api-key'] = caller.secret;
       if (caller.alsoBearer) headers.authorization = `Bearer ${await this.world.tokenOf(caller.alsoBearer)}`;
     }
+    if (caller.kind === 'impersonation') headers.authorization = `Bearer ${this.world.model.sessions.get(caller.sessionId)?.token ?? ''}`;
     if (built.body !== undefined) headers['content-type'] = 'application/json';
     return {
       method: route.method,
@@ -368,6 +404,12 @@ export class Runner {
     const counts = this.stats.byRoute[prepared.route.id] ?? {};
     counts[response.status] = (counts[response.status] ?? 0) + 1;
     this.stats.byRoute[prepared.route.id] = counts;
+    if (ctx.caller.kind === 'impersonation') {
+      // Calls made with session tokens, all routes together: whether sessions really acted (2xx), not just got refused.
+      const tokens = this.stats.byRoute['(session tokens)'] ?? {};
+      tokens[response.status] = (tokens[response.status] ?? 0) + 1;
+      this.stats.byRoute['(session tokens)'] = tokens;
+    }
     this.journal.push([prepared.index, `${describeCall(prepared)} → ${response.status}`]);
     try {
       if (!outcome.statuses.includes(response.status)) {

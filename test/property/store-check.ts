@@ -19,7 +19,9 @@ const diff = (what: string, actual: readonly string[], expected: readonly string
  * The whole table against the model, item by item: so nothing a refused call
  * wrote, and nothing a successful one forgot, can hide behind answers that
  * happen to look right. Orgs (with every key derived from the path), sibling
- * names, child counts, memberships, external admins, users; no half-done move or idempotency lock.
+ * names, child counts, memberships, external admins, API keys, users,
+ * impersonation sessions and where each is listed; no half-done move or
+ * idempotency lock.
  */
 export const expectStoreMatchesModel = async (model: Model): Promise<void> => {
   const items = await scanTable();
@@ -99,6 +101,39 @@ export const expectStoreMatchesModel = async (model: Model): Promise<void> => {
   const everything = JSON.stringify(items);
   const inClear = [...model.keySecrets].filter(([, secret]) => everything.includes(secret.split('.')[1] ?? secret));
   if (inClear.length > 0) mismatch(`the table holds the secrets of ${inClear.map(([keyId]) => keyId).join(', ')} in clear`);
+  const sessionLine = (session: Record<string, unknown>) =>
+    stableJson([
+      session.id,
+      session.customerId,
+      session.impersonatorId,
+      session.impersonatorEmail,
+      session.reason,
+      session.ticket ?? null,
+      session.startedAt,
+      session.endsAt,
+      session.endReason ?? null,
+      session.version,
+    ]);
+  diff(
+    'impersonation sessions',
+    itemsOf(items, 'impersonation').map((item) => sessionLine({ ...item, id: item.impersonationId })),
+    [...model.sessions.values()].map((session) => sessionLine({ ...session })),
+  );
+  // An end the model timed itself (a replacement) must be that time; others only have to be there.
+  for (const item of itemsOf(items, 'impersonation')) {
+    const session = model.sessions.get(String(item.impersonationId));
+    const endedAt = item.endedAt ?? null;
+    if (session && (session.endedAt === null ? endedAt !== null : session.endedAt !== 'unknown' && endedAt !== session.endedAt)) {
+      mismatch(`session ${session.id} ended at ${String(endedAt)}, the model says ${String(session.endedAt)}`);
+    }
+  }
+  diff(
+    'session list entries',
+    itemsOf(items, 'impersonationListing').map(
+      (entry) => `${String(entry.listedAt)} ${String(entry.impersonationId)} ${String(entry.customerId)}`,
+    ),
+    [...model.sessions.values()].flatMap((session) => session.listedUnder.map((orgId) => `${orgId} ${session.id} ${session.customerId}`)),
+  );
   const stuck = itemsOf(items, 'idempotency').filter((record) => record.state !== 'completed');
   if (stuck.length > 0) mismatch(`idempotency locks left behind: ${stuck.map((r) => String(r.pk)).join(', ')}`);
   const moves = itemsOf(items, 'moveJob');

@@ -17,6 +17,7 @@ import { localAudience, localIssuer } from '#functions/authorizer/verify-token';
 import { Model, type ModelMembership, type ModelOrg, membershipKey, type Principal } from './model/model.ts';
 import { childKinds, type Kind, maxDepth, nameKey, type Role, roleNames, roleTable } from './model/rules.ts';
 import type { InProcessApi } from './support/api.ts';
+import { plantPastSession, sessionReasons, startSession } from './support/sessions.ts';
 import { wipeTable } from './support/table.ts';
 
 /**
@@ -69,6 +70,8 @@ export interface WorldPlan {
   externalAdmins: { person: number; org: number; role: number; expired: boolean }[];
   /** API keys of partners: at which partner, with which role, and whether it has expired already. */
   keys: { org: number; role: number; expired: boolean }[];
+  /** "Login As" sessions of people who may impersonate: running ones, and some whose end has passed. */
+  sessions: { pair: number; minutes: number; past: boolean; ticket: boolean }[];
 }
 
 export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
@@ -88,6 +91,13 @@ export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
     { maxLength: 4 },
   ),
   keys: fc.array(fc.record({ org: fc.nat(), role: fc.nat(), expired: fc.boolean() }, { noNullPrototype: true }), { maxLength: 4 }),
+  sessions: fc.array(
+    fc.record({ pair: fc.nat(), minutes: fc.nat(), past: fc.boolean(), ticket: fc.boolean() }, { noNullPrototype: true }),
+    {
+      minLength: 1,
+      maxLength: 5,
+    },
+  ),
 });
 
 /** Who a generated call is made by. */
@@ -98,7 +108,9 @@ export type CallerRef =
   /** A well-formed ES256 token for a real user's email, signed by a key the authorizer does not trust. */
   | { kind: 'forged'; email: string }
   /** `x-api-key`: a key's secret (or a wrong one), of a live, expired or revoked key; with `alsoBearer`, a bearer token beside it. */
-  | { kind: 'api-key'; keyId: string; secret: string; alsoBearer?: string };
+  | { kind: 'api-key'; keyId: string; secret: string; alsoBearer?: string }
+  /** The token a session's start answered (running, ended, or past its end). */
+  | { kind: 'impersonation'; sessionId: string };
 
 export interface World {
   api: InProcessApi;
@@ -253,6 +265,38 @@ export const buildWorld = async (
   const customers = [...model.orgs.values()].filter((org) => org.kind === 'customer');
   await addExternalAdmins(model, plan, emails, customers, adminUserId);
 
+  // Sessions of people who may impersonate a customer; some were planted with their end already past. In rounds that
+  // touch each (person, customer) once, since a second start of the same person in the same customer replaces the
+  // first, as the API does; the model learns each round in the plan's order.
+  const pairs = model
+    .userIds()
+    .flatMap((userId) => customers.map((org) => ({ userId, customerId: org.id })))
+    .filter(
+      ({ userId, customerId }) => model.access({ kind: 'user', principalId: userId, email: '' }, customerId, 'impersonate') === 'allowed',
+    );
+  // Half of them, where possible, in customers able to switch partner access off (a built-in admin): those are the
+  // sessions the restriction ends, and whose history must drop out of the lists above.
+  const restrictable = pairs.filter(({ customerId }) => model.membersOf(customerId).some((m) => m.builtIn && m.role === 'customer-admin'));
+  const sessions = plan.sessions.flatMap((planned, index) => {
+    const pool = planned.pair % 2 === 0 && restrictable.length > 0 ? restrictable : pairs;
+    const pair = pool[Math.floor(planned.pair / 2) % Math.max(pool.length, 1)];
+    if (!pair) return [];
+    const input = {
+      reason: sessionReasons[index % sessionReasons.length] as string,
+      minutes: 20 + (planned.minutes % 41),
+      ...(planned.ticket ? { ticket: `T-${index}` } : {}),
+    };
+    return [{ ...pair, input, past: planned.past, suffix: `${namespace}p${index}` }];
+  });
+  for (const round of rounds(sessions, (session) => [`${session.userId} ${session.customerId}`])) {
+    const learn = await Promise.all(
+      round.map(({ userId, customerId, input, past, suffix }) =>
+        past ? plantPastSession(model, userId, customerId, input, suffix) : startSession(model, userId, customerId, input, setupActor),
+      ),
+    );
+    for (const apply of learn) apply();
+  }
+
   // Customers whose built-in administrator switched partner access off, as the customer's own admin does it.
   for (const [index, org] of customers.entries()) {
     const admin = model.membersOf(org.id).find((m) => m.builtIn && m.role === 'customer-admin');
@@ -260,6 +304,7 @@ export const buildWorld = async (
     await setPartnerAccess(as(admin.userId, 'partner-access:write'), org.id, { enabled: false }, { ifMatch: null }, setupActor);
     org.partnerAccess = false;
     org.version += 1;
+    model.endSessionsOf(org.id, 'partner-access-off');
   }
 
   // API keys of partners, created by the platform admin through the domain; an expired one was created ten days ago.
@@ -471,5 +516,9 @@ export const describeWorld = (world: World): string => {
     for (const child of model.children(id)) walk(child.id, `${indent}  `);
   };
   walk(model.rootId, '');
+  for (const session of model.sessions.values()) {
+    const state = session.endReason ?? (model.isRunning(session) ? 'running' : 'expired');
+    lines.push(`session ${session.id} of ${model.emailOf(session.impersonatorId)?.split('.')[0]} in ${session.customerId}: ${state}`);
+  }
   return lines.join('\n');
 };

@@ -11,7 +11,7 @@ export interface ModelHolder {
   /** A user id, or a key id for an API key. */
   userId: string;
   email: string | null;
-  principalType: 'user' | 'api-key';
+  principalType: 'user' | 'api-key' | 'impersonation';
   grant: ModelGrant;
 }
 
@@ -57,7 +57,17 @@ export const holdersOf = (model: Model, orgId: string): ModelHolder[] => {
     principalType: 'user' as const,
     grant: { kind: 'external-admin', orgId, role: x.role, expiresAt: x.expiresAt } as ModelGrant,
   }));
-  return [...members, ...external];
+  // Then, held at the customer, the sessions running in it whose impersonator may still impersonate there.
+  const sessions = model
+    .runningSessionsOf(orgId)
+    .filter((session) => model.impersonatorHolds(session))
+    .map((session) => ({
+      userId: session.id,
+      email: session.impersonatorEmail,
+      principalType: 'impersonation' as const,
+      grant: model.grantsOf(model.sessionPrincipal(session.id))[0] as ModelGrant,
+    }));
+  return [...members, ...external, ...sessions];
 };
 
 /** Whether the grant gets in, or is stopped by the org's partner-access restriction (only its own members get in then). */
@@ -70,7 +80,9 @@ export const grantRef = (grant: ModelGrant): Record<string, unknown> =>
     ? { kind: grant.kind, orgId: grant.orgId, role: grant.role }
     : grant.kind === 'api-key'
       ? { kind: grant.kind, orgId: grant.orgId, role: grant.role, keyId: grant.keyId }
-      : { kind: grant.kind, orgId: grant.orgId, role: grant.role, expiresAt: new Date(grant.expiresAt * 1000).toISOString() };
+      : grant.kind === 'impersonation'
+        ? { kind: grant.kind, orgId: grant.orgId, role: grant.role, impersonationId: grant.sessionId, expiresAt: grant.endsAt }
+        : { kind: grant.kind, orgId: grant.orgId, role: grant.role, expiresAt: new Date(grant.expiresAt * 1000).toISOString() };
 
 /** `GET …/access` as the model expects it for this asker: the named items in order, and the count of those held above its sight. */
 export const expectedAccess = (model: Model, asker: Principal | null, orgId: string) => {
@@ -91,7 +103,15 @@ export const expectedAccess = (model: Model, asker: Principal | null, orgId: str
             ? { kind: grant.kind, orgId: grant.orgId, builtIn: grant.builtIn }
             : grant.kind === 'api-key'
               ? { kind: grant.kind, orgId: grant.orgId, keyId: grant.keyId }
-              : { kind: grant.kind, orgId: grant.orgId, expiresAt: new Date(grant.expiresAt * 1000).toISOString() },
+              : grant.kind === 'impersonation'
+                ? {
+                    kind: grant.kind,
+                    orgId: grant.orgId,
+                    impersonationId: grant.sessionId,
+                    impersonatorId: grant.impersonatorId,
+                    expiresAt: grant.endsAt,
+                  }
+                : { kind: grant.kind, orgId: grant.orgId, expiresAt: new Date(grant.expiresAt * 1000).toISOString() },
         effective: gets,
         ...(gets ? {} : { blockedBy: 'partner-access-off' }),
       };

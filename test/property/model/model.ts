@@ -31,10 +31,13 @@ export interface ModelMembership {
 /**
  * Who a request acts as, once the authorizer has resolved the credentials:
  * a user (`principalId` is the user id, or '' for a verified email nobody has
- * invited) or a partner's API key (`principalId` is the key id; keys have no
- * email). Impersonation sessions become principals of their own kind.
+ * invited), a partner's API key (`principalId` is the key id; keys have no
+ * email), or an impersonation session (`principalId` is the session id).
  */
-export type Principal = { kind: 'user'; principalId: string; email: string } | { kind: 'api-key'; principalId: string; email?: undefined };
+export type Principal =
+  | { kind: 'user'; principalId: string; email: string }
+  | { kind: 'api-key'; principalId: string; email?: undefined }
+  | { kind: 'impersonation'; principalId: string; impersonatorId: string; email: '' };
 
 /** A partner integration's API key, as the model keeps it. */
 export interface ModelApiKey {
@@ -59,18 +62,42 @@ export interface ModelExternalAdmin {
   version: number;
 }
 
+/** A "Login As" session as the model holds it, with the token its start answered. */
+export interface ModelSession {
+  id: string;
+  customerId: string;
+  impersonatorId: string;
+  impersonatorEmail: string;
+  reason: string;
+  ticket: string | null;
+  startedAt: string;
+  endsAt: string;
+  /** Set when ended before `endsAt`: exactly, when the model knows the time (a replacement), else `'unknown'`. */
+  endedAt: string | null;
+  endReason: 'ended' | 'replaced' | 'partner-access-off' | null;
+  /** The customer's lineage when it started: the orgs whose lists carry it. */
+  listedUnder: string[];
+  token: string;
+  version: number;
+}
+
+/** The role every session acts with. */
+export const sessionRole: Role = 'customer-admin';
+
 /**
  * A grant as the model sees it: memberships, API keys (held by a partner org,
- * reaching its subtree like a membership held there) and external admins
- * (one customer, until they expire). Each later kind (service assignment,
- * impersonation) is one more member of this union with its own `reaches`;
- * the partner-access restriction is `admitted` (only memberships held at the
- * org itself get in).
+ * reaching its subtree like a membership held there), external admins (one
+ * customer, until they expire) and an impersonation session's one grant (its
+ * customer, while it runs and its impersonator may still impersonate there).
+ * A later kind (service assignment) is one more member of this union with its
+ * own `reaches`; the partner-access restriction is `admitted` (only
+ * memberships held at the org itself get in).
  */
 export type ModelGrant =
   | { kind: 'membership'; orgId: string; role: Role; builtIn: boolean }
   | { kind: 'external-admin'; orgId: string; role: Role; expiresAt: number }
-  | { kind: 'api-key'; orgId: string; role: Role; keyId: string };
+  | { kind: 'api-key'; orgId: string; role: Role; keyId: string }
+  | { kind: 'impersonation'; orgId: string; role: Role; sessionId: string; impersonatorId: string; endsAt: string };
 
 /**
  * The answers of the authorization rule: no such org, out of scope (404), in
@@ -154,6 +181,8 @@ export class Model {
   readonly profiles = new Map<string, ModelProfile>();
   readonly configs = new Map<string, ModelConfig>();
   readonly applications = new Map<string, ModelApplication>();
+  /** Every impersonation session, running or not. */
+  readonly sessions = new Map<string, ModelSession>();
 
   constructor(readonly rootId: string) {}
 
@@ -213,12 +242,31 @@ export class Model {
     return key !== undefined && (key.expiresAt === null || Date.parse(key.expiresAt) > now);
   }
 
-  /** The principal's live grants: an API key's own; a user's memberships, then external admins that have not expired. */
+  /**
+   * The principal's live grants: an API key's own; a session's one grant while
+   * it runs (an ended or expired session's token is refused before any grant
+   * counts); a user's memberships, then external admins that have not expired.
+   */
   grantsOf(principal: Principal | null): ModelGrant[] {
     if (!principal?.principalId) return [];
     if (principal.kind === 'api-key') {
       const key = this.apiKeys.get(principal.principalId);
       return key && this.keyWorks(key.keyId) ? [{ kind: 'api-key', orgId: key.orgId, role: key.role, keyId: key.keyId }] : [];
+    }
+    if (principal.kind === 'impersonation') {
+      const session = this.sessions.get(principal.principalId);
+      return session && this.isRunning(session)
+        ? [
+            {
+              kind: 'impersonation',
+              orgId: session.customerId,
+              role: sessionRole,
+              sessionId: session.id,
+              impersonatorId: session.impersonatorId,
+              endsAt: session.endsAt,
+            },
+          ]
+        : [];
     }
     const memberships: ModelGrant[] = [...this.memberships.values()]
       .filter((m) => m.userId === principal.principalId)
@@ -232,11 +280,113 @@ export class Model {
   /**
    * Whether a grant applies to an org: a membership or an API key covers the
    * org it is held at and everything below; an external admin its one
-   * customer, until it expires.
+   * customer, until it expires; a session its customer alone, while it runs
+   * and while its impersonator still holds `impersonate` there (the
+   * restriction aside: it stops the session, not its reach).
    */
   reaches(grant: ModelGrant, orgId: string): boolean {
-    if (grant.kind === 'external-admin') return grant.orgId === orgId && isLive(grant);
-    return this.isAncestorOrSelf(grant.orgId, orgId);
+    switch (grant.kind) {
+      case 'membership':
+      case 'api-key':
+        return this.isAncestorOrSelf(grant.orgId, orgId);
+      case 'external-admin':
+        return grant.orgId === orgId && isLive(grant);
+      case 'impersonation': {
+        const session = this.sessions.get(grant.sessionId);
+        return grant.orgId === orgId && session !== undefined && this.isRunning(session) && this.impersonatorHolds(session);
+      }
+    }
+  }
+
+  /** Neither ended nor past its end. */
+  isRunning(session: ModelSession, now: number = Date.now()): boolean {
+    return session.endedAt === null && Date.parse(session.endsAt) > now;
+  }
+
+  /**
+   * The impersonator still carries `impersonate` on the session's customer
+   * through a grant of their own that reaches it (in practice a membership
+   * there or above: no customer role carries `impersonate`).
+   */
+  impersonatorHolds(session: ModelSession): boolean {
+    const impersonator: Principal = { kind: 'user', principalId: session.impersonatorId, email: '' };
+    return this.grantsOf(impersonator).some((grant) => roleCarries(grant.role, 'impersonate') && this.reaches(grant, session.customerId));
+  }
+
+  /** Who a session's token is once the authorizer verified it: nobody once past its end (the token expires with it). */
+  sessionPrincipal(sessionId: string, now: number = Date.now()): Principal | null {
+    const session = this.sessions.get(sessionId);
+    if (!session || Date.parse(session.endsAt) <= now) return null;
+    return { kind: 'impersonation', principalId: session.id, impersonatorId: session.impersonatorId, email: '' };
+  }
+
+  /** A session principal whose session was ended early: every call that reads the caller's grants is a 401. */
+  sessionEnded(principal: Principal | null): boolean {
+    if (principal?.kind !== 'impersonation') return false;
+    const session = this.sessions.get(principal.principalId);
+    return !session || !this.isRunning(session);
+  }
+
+  /**
+   * A running session used on its own customer after its impersonator lost
+   * `impersonate` there: the authorization answers 401 (`session-ended`), not
+   * the 404 an org out of reach gets.
+   */
+  sessionLostOn(principal: Principal | null, orgId: string): boolean {
+    if (principal?.kind !== 'impersonation') return false;
+    const session = this.sessions.get(principal.principalId);
+    return (
+      session !== undefined &&
+      session.customerId === orgId &&
+      this.orgs.has(orgId) &&
+      this.isRunning(session) &&
+      !this.impersonatorHolds(session)
+    );
+  }
+
+  /** Ends every running session of a customer (its partner access was switched off), at a time the model does not know. */
+  endSessionsOf(customerId: string, reason: 'partner-access-off'): ModelSession[] {
+    const ending = this.runningSessionsOf(customerId);
+    for (const session of ending) {
+      session.endedAt = 'unknown';
+      session.endReason = reason;
+      session.version += 1;
+    }
+    return ending;
+  }
+
+  /**
+   * A session started: the starter's running sessions in the same customer
+   * end (`replaced`) at its start; it is listed under the customer's lineage.
+   * Returns the ids of those it replaced.
+   */
+  recordStart(session: Omit<ModelSession, 'listedUnder' | 'endedAt' | 'endReason' | 'version'>): string[] {
+    const replaced = this.runningSessionsOf(session.customerId).filter((other) => other.impersonatorId === session.impersonatorId);
+    for (const other of replaced) {
+      other.endedAt = session.startedAt;
+      other.endReason = 'replaced';
+      other.version += 1;
+    }
+    this.sessions.set(session.id, {
+      ...session,
+      endedAt: null,
+      endReason: null,
+      listedUnder: this.lineage(session.customerId),
+      version: 1,
+    });
+    return replaced.map((other) => other.id);
+  }
+
+  /** The email of a user the model knows. */
+  emailOf(userId: string): string | undefined {
+    return [...this.userIdByEmail].find(([, id]) => id === userId)?.[0];
+  }
+
+  /** Sessions running in a customer, oldest first (the order the product reads them in). */
+  runningSessionsOf(customerId: string): ModelSession[] {
+    return [...this.sessions.values()]
+      .filter((session) => session.customerId === customerId && this.isRunning(session))
+      .sort((a, b) => (a.startedAt === b.startedAt ? (a.id < b.id ? -1 : 1) : a.startedAt < b.startedAt ? -1 : 1));
   }
 
   /** The live external admins of an org, by user id. */
@@ -322,9 +472,14 @@ export class Model {
     return this.membersOf(orgId).filter((m) => m.builtIn && adminRoles.includes(m.role)).length;
   }
 
-  /** The orgs the principal can see at all. */
+  /** The orgs the principal can see at all; a session's token names its customer in its own claims, so that one too. */
   visible(principal: Principal | null): Set<string> {
-    return new Set([...this.orgs.keys()].filter((id) => this.covering(principal, id).length > 0));
+    const seen = new Set([...this.orgs.keys()].filter((id) => this.covering(principal, id).length > 0));
+    if (principal?.kind === 'impersonation') {
+      const session = this.sessions.get(principal.principalId);
+      if (session) seen.add(session.customerId);
+    }
+    return seen;
   }
 
   /** A sibling of `parentId` (other than `exceptId`) already named like `name`. */

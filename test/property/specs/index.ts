@@ -4,6 +4,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 import { approveApplication, listApplications, rejectApplication, submitApplication } from './applications.ts';
 import { listAudit, verifyAudit } from './audit.ts';
 import { addExternalAdmin, listExternalAdmins, removeExternalAdmin } from './external-admins.ts';
+import { endImpersonation, listImpersonations, startImpersonation } from './impersonation.ts';
 import { addMember, explainAccess, listMembers, removeMember, updateMember } from './members.ts';
 import { createChildOrg, deleteOrg, getOrg, listAncestorOrgs, listChildOrgs, listDescendantOrgs, moveOrg, updateOrg } from './orgs.ts';
 import { setPartnerAccess } from './partner-access.ts';
@@ -52,4 +53,7 @@ export const routeSpecs: RouteSpecs = {
   listApplications,
   approveApplication,
   rejectApplication,
+  startImpersonation,
+  listImpersonations,
+  endImpersonation,
 };

@@ -40,6 +40,8 @@ export const setPartnerAccess: RouteSpec = {
     if (call.ifMatch !== null && call.ifMatch !== org.version) failures.push(412);
     if (org.kind !== 'customer') failures.push(409);
     const noAdmin = !enabled && model.builtInAdmins(org.id) < 1;
+    // Switching off ends the customer's running sessions (those whose impersonator lost `impersonate` too: they still run).
+    const ending = enabled ? [] : model.runningSessionsOf(org.id);
     if (call.query.dryRun === true) {
       if (failures.length > 0) return fail(failures);
       const losses = enabled ? { named: [], aboveScope: 0 } : partnerAccessLosses(model, ctx.principal, org.id);
@@ -51,7 +53,7 @@ export const setPartnerAccess: RouteSpec = {
             wouldSucceed: !noAdmin,
             usersLosingAccess: losses.named,
             losingAccessAboveScope: losses.aboveScope,
-            sessionsEnding: [],
+            sessionsEnding: ending.map((session) => session.id),
             violations: noAdmin
               ? [
                   {
@@ -72,6 +74,7 @@ export const setPartnerAccess: RouteSpec = {
         if (org.partnerAccess !== enabled) {
           org.partnerAccess = enabled;
           org.version += 1;
+          if (!enabled) model.endSessionsOf(org.id, 'partner-access-off');
         }
         expectOrg('the switched org', response.json, model, org.id);
         if (response.headers.etag !== `"${org.version}"`) mismatch(`ETag is ${response.headers.etag}, the model says "${org.version}"`);

@@ -31,10 +31,10 @@ export const getMe: RouteSpec = {
     accept: (response) => {
       const { model, principal } = ctx;
       const me = response.json as { memberships?: unknown[]; delegated?: unknown[] } | undefined;
+      const named = (orgId: string) => ({ orgId, orgName: model.org(orgId)?.name ?? null, orgKind: model.org(orgId)?.kind ?? null });
       if (principal?.kind === 'api-key') {
         // A key is nobody: no user, no memberships, just the key itself with its org and role.
         const key = model.apiKeys.get(principal.principalId);
-        const org = key ? model.org(key.orgId) : undefined;
         expectFields('me', me, {
           userId: null,
           email: null,
@@ -42,7 +42,28 @@ export const getMe: RouteSpec = {
           memberships: [],
           delegated: [],
           impersonation: null,
-          apiKey: key ? { id: key.keyId, orgId: key.orgId, orgName: org?.name ?? null, orgKind: org?.kind ?? null, role: key.role } : null,
+          apiKey: key ? { id: key.keyId, ...named(key.orgId), role: key.role } : null,
+        });
+        return;
+      }
+      if (principal?.kind === 'impersonation') {
+        // The token's session, whatever its impersonator may still do (that is judged where it acts).
+        const session = model.sessions.get(principal.principalId);
+        if (!session) return mismatch(`the model has no session ${principal.principalId}`);
+        expectFields('me', me, {
+          userId: session.impersonatorId,
+          email: null,
+          principalType: 'impersonation',
+          memberships: [],
+          delegated: [],
+          apiKey: null,
+          impersonation: {
+            ...named(session.customerId),
+            id: session.id,
+            impersonatorId: session.impersonatorId,
+            actingRole: 'customer-admin',
+            endsAt: session.endsAt,
+          },
         });
         return;
       }
@@ -53,7 +74,6 @@ export const getMe: RouteSpec = {
         impersonation: null,
         apiKey: null,
       });
-      const named = (orgId: string) => ({ orgId, orgName: model.org(orgId)?.name ?? null, orgKind: model.org(orgId)?.kind ?? null });
       const grants = model.grantsOf(principal);
       const expected = grants.flatMap((grant) =>
         grant.kind === 'membership' ? [{ ...named(grant.orgId), role: grant.role, builtIn: grant.builtIn }] : [],
