@@ -2,8 +2,9 @@ import { Entity, type EntityItem } from 'electrodb';
 import { entityConfig, service } from '../db/entity-config.ts';
 import { writtenByAttribute } from '../db/written-by.ts';
 
-export const applicationStatuses = ['pending', 'approved', 'rejected'] as const;
-export type ApplicationStatus = (typeof applicationStatuses)[number];
+import { applicationStatuses } from './application-statuses.ts';
+
+export { type ApplicationStatus, applicationStatuses } from './application-statuses.ts';
 
 /**
  * An application to join a channel's partner programme, submitted through the

@@ -7,10 +7,10 @@ import type { OrgItem } from '../orgs/org.entity.ts';
 import { OrgPath } from '../orgs/org-path.ts';
 import { assertVersion } from '../orgs/orgs.ts';
 import { ConflictError, type FieldError, NotFoundError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
+import { builtInPartnerStatuses } from './partner-statuses.ts';
 import { ProfileEntity, type ProfileItem } from './profile.entity.ts';
 
 /** Every partner may carry these; a channel adds its own (`programme.partnerStatuses`). */
-export const builtInPartnerStatuses = ['technical', 'sales'] as const;
 
 export interface Contact {
   name: string;

@@ -93,7 +93,7 @@ describe('the audit log over HTTP', () => {
     expect(mine(await auditOf(platform, demoOrg.fabrikam))).toEqual([]);
   });
 
-  it('records one entry per changed item: an org deleted with its member is two entries by one request', async () => {
+  it('records one entry per changed item: an org deleted with its member and the configuration it inherited is three entries by one request', async () => {
     // Prepare
     const created = expectJson(
       await partner.post<{ id: string }>(`/v1/orgs/${demoOrg.contoso}/children`, { kind: 'customer', name: 'Short Lived' }),
@@ -109,7 +109,7 @@ describe('the audit log over HTTP', () => {
 
     // Assess
     const entries = (await auditOf(partner, demoOrg.contoso)).filter((entry) => entry.requestId === requestId);
-    expect(entries.map((entry) => entry.action).sort()).toEqual(['member.removed', 'org.deleted']);
+    expect(entries.map((entry) => entry.action).sort()).toEqual(['config.deleted', 'member.removed', 'org.deleted']);
     expect(new Set(entries.map((entry) => entry.actor))).toEqual(new Set([await userIdOf(partner)]));
   });
 

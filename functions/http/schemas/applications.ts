@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { applicationStatuses } from '#domain/applications/application.entity';
+import { applicationStatuses } from '#domain/applications/application-statuses';
 import { displayName, email, id, orgId, paging, timestamp, userId } from './common.ts';
 import { country, website } from './partners.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { maxNetworkLength, maxNetworksPerList, parseNetworkList } from '#domain/partners/network-address';
-import { builtInPartnerStatuses } from '#domain/partners/profiles';
+import { builtInPartnerStatuses } from '#domain/partners/partner-statuses';
 import { maxHostLength, parseSmarthostHost } from '#domain/partners/smarthost';
 import { isCountryCode } from '#domain/shared/countries';
 import { displayName, email, orgId, timestamp } from './common.ts';
