@@ -7,6 +7,7 @@ import { tombstoneFor } from '../db/deletion.ts';
 import { db } from '../db/service.ts';
 import { maxTransactionItems, transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
+import { RequesterEntity } from '../portal/requester.entity.ts';
 import { ConflictError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import {
@@ -240,14 +241,16 @@ export const updateOrg = async (
 const maxMembersDeletedWithOrg = Math.floor((maxTransactionItems - 4) / 2);
 
 /**
- * Deletes an org without children. Its memberships go in the same
- * transaction, so no grant outlives the org it points at; each deleted item
- * leaves a tombstone naming who deleted it, for the audit log.
+ * Deletes an org without children. Its memberships (and a customer's
+ * requester grants in the client portal) go in the same transaction, so no
+ * grant outlives the org it points at; each deleted item leaves a tombstone
+ * naming who deleted it, for the audit log.
  */
 export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: number | null, actor: Actor): Promise<void> => {
-  const [{ org }, members] = await Promise.all([
+  const [{ org }, members, requesters] = await Promise.all([
     authorizeOn(access, orgId),
     MembershipEntity.query.membersOfOrg({ orgId }).go({ limit: maxMembersDeletedWithOrg + 1 }),
+    RequesterEntity.query.requestersOfCustomer({ customerId: orgId }).go({ limit: maxMembersDeletedWithOrg + 1 }),
   ]);
   const expected = assertVersion(org.version, ifMatch);
   if (org.kind === 'platform' || !org.parentId)
@@ -258,8 +261,8 @@ export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: n
     throw new ConflictError('Only an org without children can be deleted', {
       extensions: { rule: 'has-children' },
     });
-  if (members.cursor || members.data.length > maxMembersDeletedWithOrg) {
-    throw new ConflictError(`Remove some members first: at most ${maxMembersDeletedWithOrg} go with the org in one step`, {
+  if (members.cursor || requesters.cursor || members.data.length + requesters.data.length > maxMembersDeletedWithOrg) {
+    throw new ConflictError(`Remove some members or requesters first: at most ${maxMembersDeletedWithOrg} go with the org in one step`, {
       extensions: { rule: 'too-many-members' },
     });
   }
@@ -268,7 +271,7 @@ export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: n
   await transact(
     () =>
       db.transaction
-        .write(({ org: orgs, orgName, membership, tombstone }) => [
+        .write(({ org: orgs, orgName, membership, requester, tombstone }) => [
           orgs
             .delete({ orgId })
             .where((attr, { eq }) => `${eq(attr.version, expected)} AND ${eq(attr.childCount, 0)}`)
@@ -282,6 +285,15 @@ export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: n
               .where((attr, { eq }) => eq(attr.version, member.version))
               .commit(),
             tombstone.put(tombstoneFor(MembershipEntity.delete({ userId: member.userId, orgId }), member, 'membership', org, by)).commit(),
+          ]),
+          ...requesters.data.flatMap((grant) => [
+            requester
+              .delete({ userId: grant.userId, customerId: orgId })
+              .where((attr, { eq }) => eq(attr.version, grant.version))
+              .commit(),
+            tombstone
+              .put(tombstoneFor(RequesterEntity.delete({ userId: grant.userId, customerId: orgId }), grant, 'requester', org, by))
+              .commit(),
           ]),
         ])
         .go(),

@@ -13,6 +13,8 @@ export interface RouteGroup {
   entry: string;
   access: 'RO' | 'RW';
   description: string;
+  /** Invites people through the user pool: the stack gives it USER_POOL_ID and cognito-idp:AdminCreateUser on the pool. */
+  invites?: boolean;
 }
 
 export interface RouteDef {
@@ -26,6 +28,11 @@ export interface RouteDef {
   auth: 'public' | 'caller';
   /** The permission the caller needs on the target org; null when any authenticated caller may call. */
   permission: Permission | null;
+  /**
+   * Client-portal routes: the client permissions (domain/portal/client-permissions.ts) with which a
+   * requester of the customer gets in instead of `permission`, which is the MSP side's. `[]`: the MSP side only.
+   */
+  clientPermissions?: readonly string[];
   summary: string;
   tags: string[];
   request: {

@@ -2,7 +2,11 @@ import type { RouteDef, RouteGroup } from './route-table-types.ts';
 import { auditGroup, auditRoutes } from './routes/audit.ts';
 import { membersGroup, membersRoutes } from './routes/members.ts';
 import { orgsGroup, orgsRoutes } from './routes/orgs.ts';
+import { portalGroup, portalPeopleRoutes } from './routes/portal.ts';
+import { portalDocumentRoutes } from './routes/portal-documents.ts';
+import { portalWorkRoutes } from './routes/portal-work.ts';
 import { serviceGroup, serviceRoutes } from './routes/service.ts';
+import { ticketRoutes } from './routes/tickets.ts';
 import { problem } from './schemas/common.ts';
 
 /**
@@ -16,9 +20,19 @@ export const groups = {
   orgs: orgsGroup,
   members: membersGroup,
   audit: auditGroup,
+  portal: portalGroup,
 } as const satisfies Record<string, RouteGroup>;
 
-export const routes = [...serviceRoutes, ...orgsRoutes, ...membersRoutes, ...auditRoutes] as const satisfies readonly RouteDef[];
+export const routes = [
+  ...serviceRoutes,
+  ...orgsRoutes,
+  ...membersRoutes,
+  ...auditRoutes,
+  ...portalPeopleRoutes,
+  ...ticketRoutes,
+  ...portalWorkRoutes,
+  ...portalDocumentRoutes,
+] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof routes)[number]['id'];
 export type RouteOf<Id extends RouteId> = Extract<(typeof routes)[number], { id: Id }>;
