@@ -7,6 +7,7 @@ import type { CreatableKind, CustomerType } from '../orgs/kinds.ts';
 import { createChildOrg } from '../orgs/orgs.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { rootOrgId } from '../shared/ids.ts';
+import { type DemoRequester, seedPortalDemo } from './portal-demo-seed.ts';
 
 export interface DemoOrg {
   id: string;
@@ -86,7 +87,10 @@ const ignoreExisting = async (write: () => Promise<unknown>): Promise<void> => {
  * Seeds the demo hierarchy through the same use cases the API calls, as the
  * platform administrator, so the demo data obeys every rule real data does.
  */
-export const seedDemo = async (platformAdmin: Caller, actor: Actor): Promise<{ orgs: DemoOrg[]; users: DemoUser[] }> => {
+export const seedDemo = async (
+  platformAdmin: Caller,
+  actor: Actor,
+): Promise<{ orgs: DemoOrg[]; users: DemoUser[]; requesters: DemoRequester[] }> => {
   const as = (permission: Permission): AccessRequest => ({ caller: platformAdmin, permission });
   for (const org of demoOrgs) {
     const input = { kind: org.kind, name: org.name, ...(org.customerType ? { customerType: org.customerType } : {}) };
@@ -96,5 +100,6 @@ export const seedDemo = async (platformAdmin: Caller, actor: Actor): Promise<{ o
     const input = { email: member.email, role: member.role, builtIn: member.builtIn ?? false };
     await ignoreExisting(() => addMember(as('member:write'), member.orgId, input, actor));
   }
-  return { orgs: demoOrgs, users: demoUsers };
+  const requesters = await seedPortalDemo(platformAdmin, actor);
+  return { orgs: demoOrgs, users: demoUsers, requesters };
 };

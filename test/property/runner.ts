@@ -164,7 +164,9 @@ export class Runner {
   private pickCaller(pick: Picker): CallerRef {
     const { emails, adminEmail, model, principalOf } = this.world;
     const people = emails.filter((email) => email !== adminEmail);
-    const granted = people.filter((email) => model.grantsOf(principalOf(email)).length > 0);
+    const granted = people.filter(
+      (email) => model.grantsOf(principalOf(email)).length > 0 || model.portal.requesterGrantsOf(principalOf(email)).length > 0,
+    );
     return pick.weighted<CallerRef>([
       [8, () => ({ kind: 'user', email: adminEmail })],
       [granted.length > 0 ? 62 : 0, () => ({ kind: 'user', email: pick.one(granted) })],
@@ -201,9 +203,9 @@ export class Runner {
 
     const { model } = world;
     const keyed = route.idempotent === true && parsed.idempotencyKey !== null;
-    const target = route.permission ? (spec.target?.(parsed) ?? (parsed.params.orgId as string)) : null;
+    const target = route.permission || spec.access ? (spec.target?.(parsed) ?? (parsed.params.orgId as string)) : null;
     const permission = route.permission ? (spec.permission?.(parsed) ?? route.permission) : null;
-    const access = permission && target ? model.access(principal, target, permission) : 'allowed';
+    const access = spec.access ? spec.access(ctx, parsed) : permission && target ? model.access(principal, target, permission) : 'allowed';
     const denial = access === 'missing' || access === 'hidden' ? 404 : access === 'forbidden' || access === 'restricted' ? 403 : null;
     const cursor = parsed.query.cursor;
     const binding = spec.cursorBinding?.(parsed);

@@ -1,5 +1,6 @@
 import type { Model } from './model/model.ts';
 import { nameKey } from './model/rules.ts';
+import { expectPortalStoreMatchesModel } from './portal-store-check.ts';
 import { mismatch, stableJson } from './spec.ts';
 import { itemsOf, scanTable } from './support/table.ts';
 
@@ -80,4 +81,5 @@ export const expectStoreMatchesModel = async (model: Model): Promise<void> => {
   if (stuck.length > 0) mismatch(`idempotency locks left behind: ${stuck.map((r) => String(r.pk)).join(', ')}`);
   const moves = itemsOf(items, 'moveJob');
   if (moves.length > 0) mismatch(`move jobs left behind: ${moves.map((m) => String(m.moveId)).join(', ')}`);
+  expectPortalStoreMatchesModel(items, model);
 };

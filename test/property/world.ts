@@ -10,6 +10,7 @@ import { rootOrgId } from '#domain/shared/ids';
 import { localAudience, localIssuer } from '#functions/authorizer/verify-token';
 import { Model, type ModelMembership, type ModelOrg, membershipKey, type Principal } from './model/model.ts';
 import { childKinds, type Kind, maxDepth, nameKey, type Role, roleNames, roleTable } from './model/rules.ts';
+import { buildPortal, type PortalPlan, portalPlanArb } from './portal-world.ts';
 import type { InProcessApi } from './support/api.ts';
 import { wipeTable } from './support/table.ts';
 
@@ -58,6 +59,8 @@ export interface WorldPlan {
   grants: { person: number; org: number; role: number; builtIn: boolean }[];
   people: number;
   restrict: boolean[];
+  /** Portal roles, requesters and a little portal content (portal-world.ts). */
+  portal: PortalPlan;
 }
 
 export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
@@ -72,6 +75,7 @@ export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
   people: fc.integer({ min: 4, max: personLabels.length }),
   /** Which customers switch partner access off (those with a built-in administrator to do it). */
   restrict: fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }),
+  portal: portalPlanArb,
 });
 
 /** Who a generated call is made by. */
@@ -224,6 +228,9 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
     model.memberships.set(membershipKey(member.userId, member.orgId), member);
   }
 
+  // Requesters and portal content, while the platform admin still reaches every customer.
+  await buildPortal(model, plan.portal, adminUserId, emails, rounds);
+
   // Customers whose built-in administrator switched partner access off, as the customer's own admin does it.
   const customers = [...model.orgs.values()].filter((org) => org.kind === 'customer');
   for (const [index, org] of customers.entries()) {
@@ -262,7 +269,7 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
 };
 
 /** Splits work into rounds, in order, so that no two items of a round share a key: each round may run in parallel. */
-const rounds = <T>(items: readonly T[], keysOf: (item: T) => string[]): T[][] => {
+export const rounds = <T>(items: readonly T[], keysOf: (item: T) => string[]): T[][] => {
   const out: { items: T[]; keys: Set<string> }[] = [];
   for (const item of items) {
     const keys = keysOf(item);

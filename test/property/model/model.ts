@@ -1,3 +1,4 @@
+import { PortalModel } from './portal.ts';
 import { type Kind, nameKey, type Permission, type Role, roleCarries, roleTable, type SubscriptionState } from './rules.ts';
 
 /**
@@ -83,6 +84,8 @@ export class Model {
   readonly idempotency = new Map<string, IdempotentRecord>();
   /** List cursors the API handed out, with the list they belong to. */
   readonly cursors: { binding: string; cursor: string }[] = [];
+  /** The client portal: requester grants (which reach no org) and what they see (portal.ts). */
+  readonly portal = new PortalModel(this);
 
   constructor(readonly rootId: string) {}
 
@@ -210,9 +213,10 @@ export class Model {
     return this.membersOf(orgId).filter((m) => m.builtIn && adminRoles.includes(m.role)).length;
   }
 
-  /** The orgs the principal can see at all. */
+  /** The orgs the principal can see at all: those its grants reach, and the customers where it is a requester. */
   visible(principal: Principal | null): Set<string> {
-    return new Set([...this.orgs.keys()].filter((id) => this.covering(principal, id).length > 0));
+    const requesterOf = new Set(this.portal.requesterGrantsOf(principal).map((grant) => grant.customerId));
+    return new Set([...this.orgs.keys()].filter((id) => this.covering(principal, id).length > 0 || requesterOf.has(id)));
   }
 
   /** A sibling of `parentId` (other than `exceptId`) already named like `name`. */

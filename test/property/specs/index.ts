@@ -3,7 +3,30 @@ import { listAudit, verifyAudit } from './audit.ts';
 import { addMember, explainAccess, listMembers, removeMember, updateMember } from './members.ts';
 import { createChildOrg, deleteOrg, getOrg, listAncestorOrgs, listChildOrgs, listDescendantOrgs, moveOrg, updateOrg } from './orgs.ts';
 import { setPartnerAccess } from './partner-access.ts';
+import {
+  acceptQuote,
+  createDocument,
+  createQuote,
+  declineQuote,
+  getDocument,
+  getPortalSummary,
+  listDocuments,
+  listQuotes,
+  shareDocument,
+  withdrawDocumentShare,
+} from './portal-documents.ts';
+import {
+  addRequester,
+  createPortalRole,
+  listMyCompanies,
+  listPortalRoles,
+  listRequesters,
+  removeRequester,
+  updateRequester,
+} from './portal-people.ts';
+import { createAsset, createProject, listAssets, listProjects, setAssetRequesters, updateProject } from './portal-work.ts';
 import { getHealth, getMe, getOpenApi, listRoles } from './service.ts';
+import { addTicketComment, createTicket, getTicket, listTicketComments, listTickets, updateTicket } from './tickets.ts';
 
 /**
  * One entry per route of the route table (the type requires it): how to
@@ -32,4 +55,33 @@ export const routeSpecs: RouteSpecs = {
   setPartnerAccess,
   listAudit,
   verifyAudit,
+  listPortalRoles,
+  createPortalRole,
+  listRequesters,
+  addRequester,
+  updateRequester,
+  removeRequester,
+  listMyCompanies,
+  listTickets,
+  createTicket,
+  getTicket,
+  updateTicket,
+  listTicketComments,
+  addTicketComment,
+  listProjects,
+  createProject,
+  updateProject,
+  listAssets,
+  createAsset,
+  setAssetRequesters,
+  createDocument,
+  listDocuments,
+  getDocument,
+  shareDocument,
+  withdrawDocumentShare,
+  listQuotes,
+  createQuote,
+  acceptQuote,
+  declineQuote,
+  getPortalSummary,
 };

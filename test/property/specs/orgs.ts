@@ -123,8 +123,9 @@ export const deleteOrg: RouteSpec = {
       statuses: [204],
       mutates: true,
       accept: () => {
-        // Its memberships go with it: no grant outlives its org.
+        // Its memberships (and requester grants) go with it: no grant outlives its org.
         for (const member of model.membersOf(org.id)) model.memberships.delete(`${member.userId} ${member.orgId}`);
+        model.portal.forgetCustomer(org.id);
         model.orgs.delete(org.id);
         model.goneOrgIds.add(org.id);
       },
