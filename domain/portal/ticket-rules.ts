@@ -27,7 +27,7 @@ export const editTicketVerdict = (
   requester: RequesterGrant,
   ticket: TicketRef,
   callerId: string,
-  changes: { status?: unknown },
+  changes: Readonly<{ status?: unknown; title?: unknown; description?: unknown; priority?: unknown; category?: unknown }>,
 ): ClientVerdict => {
   if (!clientSeesTicket(requester, ticket, callerId)) return { verdict: 'hidden' };
   if (changes.status !== undefined) {

@@ -55,6 +55,11 @@ export class ApiStack extends Stack {
       });
       fn.bindTable(data.table, { accessMode: group.access });
       data.cursorKey.grantRead(fn);
+      if (group.invites) {
+        // Invites the people it adds (the client portal's requesters): create a user in this pool, nothing else.
+        fn.addEnvironment('USER_POOL_ID', data.users.userPool.userPoolId);
+        data.users.userPool.grant(fn, 'cognito-idp:AdminCreateUser');
+      }
       functionsByGroup.set(group.name, fn);
     }
     this.functionsByGroup = functionsByGroup;

@@ -8,6 +8,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '#domain/db/table-definition';
+import type { RouteGroup } from '#functions/http/route-table-types';
 import { groups, routes } from '#functions/http/routes';
 import { readConfig } from '#infra/config';
 import { functionKeyMetadata } from '#infra/constructs/portal-function';
@@ -26,7 +27,7 @@ type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
 const regions = ['eu-west-1', 'us-east-1'];
-const groupList = Object.values(groups);
+const groupList: RouteGroup[] = Object.values(groups);
 const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 /** Written out rather than imported: this is the spec the IAM conditions are held to (test/unit/audit-key-conditions.test.ts ties it to real keys). */
@@ -224,6 +225,18 @@ describe.each(regions)('stacks in %s', (region) => {
         USER_POOL_ID: expect.anything(),
         USER_POOL_CLIENT_ID: expect.anything(),
       });
+    });
+
+    it('lets only the route groups that invite people (the client portal) create users in the pool, and nothing more there', () => {
+      for (const group of groupList) {
+        const fn = regionStacks.api.functionsByGroup.get(group.name);
+        const resource = api.toJSON().Resources[logicalId(regionStacks.api, fn?.node.defaultChild)];
+        const role = fn?.role ? logicalId(regionStacks.api, fn.role.node.defaultChild) : '';
+        const cognito = [...actionsOfRole(api, role)].filter((action) => action.startsWith('cognito-idp:'));
+        expect(Object.keys(resource.Properties.Environment.Variables).includes('USER_POOL_ID'), group.name).toBe(group.invites === true);
+        expect(cognito, group.name).toEqual(group.invites ? ['cognito-idp:AdminCreateUser'] : []);
+      }
+      expect(groupList.filter((group) => group.invites).map((group) => group.name)).toEqual(['portal']);
     });
 
     it('bundles every function as an ESM index.mjs with source map, loadable by Node', () => {
