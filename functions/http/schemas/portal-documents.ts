@@ -34,7 +34,11 @@ export const sharedDocument = z
   .meta({ id: 'SharedDocument' });
 
 export const createDocumentBody = z
-  .strictObject({ title: text(200), category: z.enum(documentCategories), content: text(50_000) })
+  .strictObject({
+    title: text(200),
+    category: z.enum(documentCategories),
+    content: text(8_000).meta({ description: 'Plain text, at most 8,000 characters (runbooks, plans; no attachments)' }),
+  })
   .meta({ id: 'CreateDocument' });
 
 export const listDocumentsQuery = z.strictObject({ ...paging });

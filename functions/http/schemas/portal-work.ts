@@ -48,7 +48,7 @@ export const listTicketsQuery = z.strictObject({
 export const createTicketBody = z
   .strictObject({
     title: text(200),
-    description: text(10_000),
+    description: text(4_000),
     priority: z.enum(ticketPriorities),
     category: z.enum(ticketCategories),
   })
@@ -57,7 +57,7 @@ export const createTicketBody = z
 export const updateTicketBody = z
   .strictObject({
     title: text(200).optional(),
-    description: text(10_000).optional(),
+    description: text(4_000).optional(),
     priority: z.enum(ticketPriorities).optional(),
     category: z.enum(ticketCategories).optional(),
     status: z.enum(ticketStatuses).optional().meta({ description: 'The MSP side only; `closed` is final' }),

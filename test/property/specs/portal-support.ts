@@ -13,10 +13,12 @@ import type { Picker } from '../support/picker.ts';
 export const pickPortalOrgId = (ctx: Ctx, pick: Picker): string => {
   const own = ctx.model.portal.requesterGrantsOf(ctx.principal).map((grant) => grant.customerId);
   const customers = [...ctx.model.orgs.values()].filter((org) => org.kind === 'customer').map((org) => org.id);
+  const reached = customers.filter((id) => ctx.model.covering(ctx.principal, id).length > 0);
   return pick.weighted([
-    [own.length > 0 ? 30 : 0, () => pick.one(own)],
-    [customers.length > 0 ? 30 : 0, () => pick.one(customers)],
-    [40, () => pickOrgId(ctx, pick)],
+    [own.length > 0 ? 25 : 0, () => pick.one(own)],
+    [reached.length > 0 ? 25 : 0, () => pick.one(reached)],
+    [customers.length > 0 ? 20 : 0, () => pick.one(customers)],
+    [30, () => pickOrgId(ctx, pick)],
   ]);
 };
 
