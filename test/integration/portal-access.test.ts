@@ -89,6 +89,12 @@ describe('tickets by side and role', () => {
     expect(staff.calls.byCommand).toEqual({ GetItemCommand: 2, QueryCommand: 1 });
   });
 
+  it('lists a page in one round: the org, the grants and the page read in parallel', async () => {
+    const { calls } = await countCalls(() => listTickets(as(world.plain.caller, 'portal:read'), world.customerA.id, { status: 'open' }));
+
+    expect(calls.byCommand).toEqual({ GetItemCommand: 1, QueryCommand: 2 });
+  });
+
   it('lets only the MSP side change the status; a client edits its own open ticket', async () => {
     const byClient = updateTicket(as(world.plain.caller, 'portal:write'), mine, { status: 'resolved' }, null, actor);
     await expect(byClient).rejects.toMatchObject({ statusCode: 403, extensions: { rule: 'status-by-msp' } });

@@ -145,6 +145,12 @@ describe('IT documents', () => {
     ).id;
   });
 
+  it('are read in two rounds: the document and the grants, then its orgs in one BatchGet', async () => {
+    const { calls } = await countCalls(() => getDocument(read(world.partnerAdmin), docId));
+
+    expect(calls.byCommand).toEqual({ GetItemCommand: 1, QueryCommand: 1, BatchGetItemCommand: 1 });
+  });
+
   it('are readable by the customer only once shared with it, and no longer once withdrawn', async () => {
     await expect(getDocument(read(world.clientAdmin.caller), docId)).rejects.toMatchObject({ statusCode: 404 });
 

@@ -50,8 +50,8 @@ export const pickItemId = <T extends { id: string }>(
 
 export const pickText = (pick: Picker): unknown =>
   pick.weighted<unknown>([
-    [90, () => pick.one(['Printer jam', 'VPN down', ' Padded  ', 'Line one\nline two', 'Ünïcödé'])],
-    [10, () => pick.one(['', '   ', 'a\u0000b', 42, 'x'.repeat(20_001)])],
+    [94, () => pick.one(['Printer jam', 'VPN down', ' Padded  ', 'Line one\nline two', 'Ünïcödé'])],
+    [6, () => pick.one(['', '   ', 'a\u0000b', 42, 'x'.repeat(20_001)])],
   ]);
 
 export const requesterView = (r: ModelRequester) => ({

@@ -62,11 +62,11 @@ export const listProjects: RouteSpec = {
 
 const pickProjectChanges = (pick: Picker, creating: boolean): Record<string, unknown> => {
   const body: Record<string, unknown> = {};
-  if (creating || pick.chance(30)) body.name = pick.chance(95) ? pick.one(['Office move', 'Backup', ' Wi-Fi ']) : '';
-  if (creating || pick.chance(40)) body.visibleToClient = pick.chance(95) ? pick.chance(50) : 'yes';
-  if (pick.chance(40)) body.status = pick.one([...projectStatuses, 'done']);
-  if (pick.chance(30)) body.progress = pick.one([0, 40, 100, 101, -1, 2.5]);
-  if (pick.chance(15)) body.description = pick.one(['Phase one', '']);
+  if (creating || pick.chance(30)) body.name = pick.chance(97) ? pick.one(['Office move', 'Backup', ' Wi-Fi ']) : '';
+  if (creating || pick.chance(40)) body.visibleToClient = pick.chance(97) ? pick.chance(50) : 'yes';
+  if (pick.chance(40)) body.status = pick.chance(95) ? pick.one(projectStatuses) : 'done';
+  if (pick.chance(30)) body.progress = pick.chance(90) ? pick.one([0, 40, 100]) : pick.one([101, -1, 2.5]);
+  if (pick.chance(15)) body.description = pick.chance(90) ? 'Phase one' : '';
   return body;
 };
 

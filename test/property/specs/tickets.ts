@@ -147,11 +147,12 @@ export const updateTicket: RouteSpec = {
   build: (ctx, pick) => {
     const ticketId = pickTicketId(ctx, pick);
     const body: Record<string, unknown> = {};
-    if (pick.chance(50)) body.status = pick.one([...statuses, 'reopened']);
+    if (pick.chance(50)) body.status = pick.chance(95) ? pick.one(statuses) : 'reopened';
     if (pick.chance(30)) body.description = pickText(pick);
     if (pick.chance(20)) body.title = pickText(pick);
     if (pick.chance(15)) body.priority = pick.one(['low', 'urgent']);
     if (pick.chance(10)) body.category = pick.one(['network', 'other']);
+    if (Object.keys(body).length === 0 && pick.chance(85)) body.status = pick.one(statuses);
     return { params: { ticketId }, body, headers: pickIfMatch(pick, ctx.model.portal.tickets.get(ticketId)?.version) };
   },
   target: (call) => call.params.ticketId as string,
