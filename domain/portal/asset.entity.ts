@@ -1,8 +1,9 @@
 import { Entity, type EntityItem } from 'electrodb';
 import { entityConfig, service } from '../db/entity-config.ts';
 import { writtenByAttribute } from '../db/written-by.ts';
+import { assetTypes } from './portal-values.ts';
 
-export const assetTypes = ['laptop', 'desktop', 'server', 'network', 'phone', 'printer', 'other'] as const;
+export { assetTypes } from './portal-values.ts';
 
 /**
  * A device or service of a customer, listed per customer on gsi1.

@@ -1,8 +1,9 @@
 import { Entity, type EntityItem } from 'electrodb';
 import { entityConfig, service } from '../db/entity-config.ts';
 import { writtenByAttribute } from '../db/written-by.ts';
+import { documentCategories } from './portal-values.ts';
 
-export const documentCategories = ['network', 'security', 'backup', 'procedure', 'credentials', 'contract', 'other'] as const;
+export { documentCategories } from './portal-values.ts';
 
 /**
  * An IT document a partner writes for its customers. It is shared with one

@@ -1,9 +1,9 @@
 import { Entity, type EntityItem } from 'electrodb';
 import { entityConfig, service } from '../db/entity-config.ts';
 import { writtenByAttribute } from '../db/written-by.ts';
+import { projectStatuses } from './portal-values.ts';
 
-export const projectStatuses = ['planned', 'active', 'on_hold', 'completed', 'cancelled'] as const;
-export type ProjectStatus = (typeof projectStatuses)[number];
+export { type ProjectStatus, projectStatuses } from './portal-values.ts';
 
 /**
  * A project the MSP runs for a customer, with its status and progress

@@ -1,9 +1,9 @@
 import { Entity, type EntityItem } from 'electrodb';
 import { entityConfig, service } from '../db/entity-config.ts';
 import { writtenByAttribute } from '../db/written-by.ts';
+import { quoteStatuses } from './portal-values.ts';
 
-export const quoteStatuses = ['open', 'accepted', 'declined'] as const;
-export type QuoteStatus = (typeof quoteStatuses)[number];
+export { type QuoteStatus, quoteStatuses } from './portal-values.ts';
 
 /**
  * A quote from the MSP to a customer: lines in integer minor units of one

@@ -1,11 +1,9 @@
 import { Entity, type EntityItem } from 'electrodb';
 import { entityConfig, service } from '../db/entity-config.ts';
 import { writtenByAttribute } from '../db/written-by.ts';
+import { ticketCategories, ticketPriorities, ticketStatuses } from './portal-values.ts';
 
-export const ticketStatuses = ['open', 'in_progress', 'waiting_on_client', 'resolved', 'closed'] as const;
-export type TicketStatus = (typeof ticketStatuses)[number];
-export const ticketPriorities = ['low', 'normal', 'high', 'urgent'] as const;
-export const ticketCategories = ['hardware', 'software', 'network', 'account', 'other'] as const;
+export { type TicketStatus, ticketCategories, ticketPriorities, ticketStatuses } from './portal-values.ts';
 
 /**
  * A support ticket of a customer. Its id is time-sortable, so a customer's

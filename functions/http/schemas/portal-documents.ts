@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { documentCategories } from '#domain/portal/document.entity';
-import { quoteStatuses } from '#domain/portal/quote.entity';
+import { documentCategories, quoteStatuses } from '#domain/portal/portal-values';
 import { id, orgId, paging, timestamp } from './common.ts';
 import { text } from './portal-work.ts';
 

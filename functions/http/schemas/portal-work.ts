@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { assetTypes } from '#domain/portal/asset.entity';
-import { projectStatuses } from '#domain/portal/project.entity';
-import { ticketCategories, ticketPriorities, ticketStatuses } from '#domain/portal/ticket.entity';
+import { assetTypes, projectStatuses, ticketCategories, ticketPriorities, ticketStatuses } from '#domain/portal/portal-values';
 import { displayName, id, orgId, paging, timestamp, userId } from './common.ts';
 
 /** Free text: trimmed, no control characters but line breaks and tabs. */
