@@ -35,7 +35,7 @@ export interface Authorized {
  * its footing (the impersonator no longer carries `impersonate` there): the
  * token is no longer good for anything, which is a 401, not a 404.
  */
-const assertSessionHolds = (access: AccessRequest, grants: readonly Grant[], orgId: string): void => {
+export const assertSessionHolds = (access: AccessRequest, grants: readonly Grant[], orgId: string): void => {
   const [session] = grants;
   if (access.caller.principalType === 'impersonation' && session?.kind === 'impersonation' && session.orgId === orgId) {
     throw new UnauthorizedError('The impersonation session no longer holds: its impersonator may no longer impersonate here', {

@@ -56,17 +56,41 @@ export interface ApiKeyGrant {
 export type Grant = MembershipGrant | ExternalAdminGrant | ServiceGrant | ImpersonationGrant | ApiKeyGrant;
 export type GrantKind = Grant['kind'];
 
+/**
+ * A customer's own person in the client portal (domain/portal): a portal
+ * role at one customer and the client permissions it carried when assigned.
+ * Read by the same Query as the grants above but deliberately not one of
+ * them: it is no platform role, reaches no org, and `decide` cannot be
+ * handed one. Portal authorization reads it beside the platform grants.
+ */
+export interface RequesterGrant {
+  kind: 'requester';
+  /** The customer. */
+  orgId: string;
+  portalRole: string;
+  permissions: readonly string[];
+  /** Names this very grant: asset mappings made for it end with it. */
+  linkId: string;
+}
+
+/** Everything a caller holds: platform grants, and requester grants in the client portal. */
+export interface CallerGrants {
+  grants: Grant[];
+  requesters: RequesterGrant[];
+}
+
 /** Users hold a handful of grants; a page this large means one Query in practice. */
 const grantsPageSize = 200;
 
 /**
  * Every item of a user's partition in the `grants` collection (memberships,
- * external-admin grants, service assignments): one Query, paged only for
+ * external-admin grants, service assignments, requester grants): one Query, paged only for
  * unusual principals. Expired external-admin grants are dropped here, so
  * expiry ends them on the next call although TTL removes them later.
  */
-const loadUserGrants = async (userId: string, nowSeconds: number): Promise<Grant[]> => {
+const loadUserGrants = async (userId: string, nowSeconds: number): Promise<CallerGrants> => {
   const grants: Grant[] = [];
+  const requesters: RequesterGrant[] = [];
   let cursor: string | null = null;
   do {
     const page: Awaited<ReturnType<ReturnType<typeof db.collections.grants>['go']>> = await db.collections
@@ -80,16 +104,27 @@ const loadUserGrants = async (userId: string, nowSeconds: number): Promise<Grant
     for (const item of page.data.serviceAssignment) {
       grants.push({ kind: 'service', orgId: item.accountId, role: item.role, serviceId: item.serviceId, linkId: item.linkId });
     }
+    for (const item of page.data.requester) {
+      requesters.push({
+        kind: 'requester',
+        orgId: item.customerId,
+        portalRole: item.portalRole,
+        permissions: item.permissions,
+        linkId: item.linkId,
+      });
+    }
     cursor = page.cursor;
   } while (cursor);
-  return grants;
+  return { grants, requesters };
 };
 
 /** An impersonation session's one grant, with its impersonator's grants to check it against. */
 const loadImpersonationGrants = async (caller: Caller): Promise<Grant[]> => {
   const [session, impersonatorGrants] = await Promise.all([
     ImpersonationEntity.get({ impersonationId: caller.principalId }).go(),
-    caller.impersonatorId ? loadUserGrants(caller.impersonatorId, Math.floor(Date.now() / 1000)) : Promise.resolve([]),
+    caller.impersonatorId
+      ? loadUserGrants(caller.impersonatorId, Math.floor(Date.now() / 1000)).then((held) => held.grants)
+      : Promise.resolve([]),
   ]);
   const item = session.data;
   if (!item || item.impersonatorId !== caller.impersonatorId || item.endedAt !== undefined || Date.parse(item.endsAt) <= Date.now()) {
@@ -115,13 +150,24 @@ const loadImpersonationGrants = async (caller: Caller): Promise<Grant[]> => {
  * keys: the org and role the authorizer read from the key's item on this very
  * request. Impersonation sessions: the session's item and the impersonator's grants.
  */
-export const loadGrants = async (caller: Caller): Promise<Grant[]> => {
-  if (!caller.principalId) return [];
+export const loadGrants = async (caller: Caller): Promise<Grant[]> => (await loadCallerGrants(caller)).grants;
+
+/**
+ * The caller's platform grants and, for a user, its requester grants in the
+ * client portal: the same one round as `loadGrants` (a user's are one Query
+ * on their partition). API keys and impersonation sessions are never requesters.
+ */
+export const loadCallerGrants = async (caller: Caller): Promise<CallerGrants> => {
+  if (!caller.principalId) return { grants: [], requesters: [] };
   if (caller.principalType === 'user') return loadUserGrants(caller.principalId, Math.floor(Date.now() / 1000));
   if (caller.principalType === 'api-key') {
-    return caller.keyOrgId && caller.keyRole
-      ? [{ kind: 'api-key', orgId: caller.keyOrgId, role: caller.keyRole, keyId: caller.principalId }]
-      : [];
+    return {
+      grants:
+        caller.keyOrgId && caller.keyRole
+          ? [{ kind: 'api-key', orgId: caller.keyOrgId, role: caller.keyRole, keyId: caller.principalId }]
+          : [],
+      requesters: [],
+    };
   }
-  return loadImpersonationGrants(caller);
+  return { grants: await loadImpersonationGrants(caller), requesters: [] };
 };

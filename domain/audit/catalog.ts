@@ -3,6 +3,17 @@ import { applicationAudit } from '../applications/application.audit.ts';
 import { apiKeyAudit, externalAdminAudit, impersonationAudit, serviceAssignmentAudit } from '../delegation/delegation.audit.ts';
 import { orgAudit } from '../orgs/org.audit.ts';
 import { configAudit, profileAudit } from '../partners/partners.audit.ts';
+import {
+  assetAudit,
+  documentAudit,
+  documentShareAudit,
+  portalRoleAudit,
+  projectAudit,
+  quoteAudit,
+  requesterAudit,
+  ticketAudit,
+  ticketCommentAudit,
+} from '../portal/portal.audit.ts';
 import type { CatalogEntry } from './descriptor.ts';
 
 /**
@@ -23,6 +34,17 @@ export const auditCatalog: Readonly<Record<string, CatalogEntry>> = {
   orgProfile: { audited: profileAudit },
   orgConfig: { audited: configAudit },
   application: { audited: applicationAudit },
+  requester: { audited: requesterAudit },
+  portalRole: { audited: portalRoleAudit },
+  ticket: { audited: ticketAudit },
+  ticketComment: { audited: ticketCommentAudit },
+  project: { audited: projectAudit },
+  asset: { audited: assetAudit },
+  document: { audited: documentAudit },
+  documentShare: { audited: documentShareAudit },
+  quote: { audited: quoteAudit },
+  portalSummary: { internal: 'portal counters, kept in the same transactions as the tickets, projects, assets and quotes they count' },
+  documentShareCount: { internal: 'per-partner count of documents shared with a customer, kept with each share' },
   orgName: { internal: 'sibling-name uniqueness marker, written with the org it names' },
   user: { internal: 'created with the first membership of an email, which member.added records' },
   userEmail: { internal: 'email → user id lookup, written with the user' },

@@ -10,6 +10,7 @@ import { createChildOrg } from '../orgs/orgs.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { rootOrgId } from '../shared/ids.ts';
 import { seedDemoApplication, seedDemoBusinessFor } from './demo-business.ts';
+import { type DemoRequester, seedPortalDemo } from './portal-demo-seed.ts';
 
 export interface DemoOrg {
   id: string;
@@ -107,7 +108,7 @@ const ignoreExisting = async (write: () => Promise<unknown>): Promise<void> => {
 export const seedDemo = async (
   platformAdmin: Caller,
   actor: Actor,
-): Promise<{ orgs: DemoOrg[]; users: DemoUser[]; externalAdmins: DemoExternalAdmin[] }> => {
+): Promise<{ orgs: DemoOrg[]; users: DemoUser[]; externalAdmins: DemoExternalAdmin[]; requesters: DemoRequester[] }> => {
   const as = (permission: Permission): AccessRequest => ({ caller: platformAdmin, permission });
   for (const org of demoOrgs) {
     const input = { kind: org.kind, name: org.name, ...(org.customerType ? { customerType: org.customerType } : {}) };
@@ -123,5 +124,6 @@ export const seedDemo = async (
     await ignoreExisting(() => addExternalAdmin(as('external-admin:write'), grant.orgId, { email: grant.email, role: grant.role }, actor));
   }
   await seedDemoSession('tech@contoso.test', 'org_alpine', actor.requestId);
-  return { orgs: demoOrgs, users: demoUsers, externalAdmins: demoExternalAdmins };
+  const requesters = await seedPortalDemo(platformAdmin, actor);
+  return { orgs: demoOrgs, users: demoUsers, externalAdmins: demoExternalAdmins, requesters };
 };

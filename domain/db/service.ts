@@ -13,6 +13,14 @@ import { MoveJobEntity } from '../orgs/move-job.entity.ts';
 import { OrgEntity, OrgNameEntity } from '../orgs/org.entity.ts';
 import { ConfigEntity } from '../partners/config.entity.ts';
 import { ProfileEntity } from '../partners/profile.entity.ts';
+import { AssetEntity } from '../portal/asset.entity.ts';
+import { DocumentEntity, DocumentShareEntity } from '../portal/document.entity.ts';
+import { PortalRoleEntity } from '../portal/portal-role.entity.ts';
+import { DocumentShareCountEntity, PortalSummaryEntity } from '../portal/portal-summary.entity.ts';
+import { ProjectEntity } from '../portal/project.entity.ts';
+import { QuoteEntity } from '../portal/quote.entity.ts';
+import { RequesterEntity } from '../portal/requester.entity.ts';
+import { TicketCommentEntity, TicketEntity } from '../portal/ticket.entity.ts';
 import { entityConfig } from './entity-config.ts';
 import { TombstoneEntity } from './tombstone.entity.ts';
 
@@ -29,6 +37,17 @@ export const db = new Service(
     impersonation: ImpersonationEntity,
     impersonationListing: ImpersonationListingEntity,
     apiKey: ApiKeyEntity,
+    requester: RequesterEntity,
+    portalRole: PortalRoleEntity,
+    ticket: TicketEntity,
+    ticketComment: TicketCommentEntity,
+    project: ProjectEntity,
+    asset: AssetEntity,
+    document: DocumentEntity,
+    documentShare: DocumentShareEntity,
+    quote: QuoteEntity,
+    portalSummary: PortalSummaryEntity,
+    documentShareCount: DocumentShareCountEntity,
     idempotency: IdempotencyEntity,
     moveJob: MoveJobEntity,
     tombstone: TombstoneEntity,

@@ -10,6 +10,7 @@ import { type WrittenBy, writtenBy } from '../db/written-by.ts';
 import { ApiKeyEntity } from '../delegation/api-key.entity.ts';
 import { ExternalAdminEntity } from '../delegation/external-admin.entity.ts';
 import { deleteOrgDetailsWrites, inheritanceFor, inheritedConfigWrites, maxDetailWrites, readOrgDetails } from '../partners/org-details.ts';
+import { RequesterEntity } from '../portal/requester.entity.ts';
 import { ConflictError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import {
@@ -290,15 +291,17 @@ const maxMembersDeletedWithOrg = Math.floor((maxTransactionItems - 4 - maxDetail
 
 /**
  * Deletes an org without children and without API keys. Its memberships,
- * external admins, profile and configuration go in the same transaction, so
- * no grant outlives the org it points at; each deleted item leaves a
- * tombstone naming who deleted it, for the audit log.
+ * external admins, a customer's requester grants in the client portal, its
+ * profile and configuration go in the same transaction, so no grant outlives
+ * the org it points at; each deleted item leaves a tombstone naming who
+ * deleted it, for the audit log.
  */
 export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: number | null, actor: Actor): Promise<void> => {
-  const [{ org }, members, externalAdmins, keys, details] = await Promise.all([
+  const [{ org }, members, externalAdmins, requesters, keys, details] = await Promise.all([
     authorizeOn(access, orgId),
     MembershipEntity.query.membersOfOrg({ orgId }).go({ limit: maxMembersDeletedWithOrg + 1 }),
     ExternalAdminEntity.query.externalAdminsOfOrg({ orgId }).go({ limit: maxMembersDeletedWithOrg + 1 }),
+    RequesterEntity.query.requestersOfCustomer({ customerId: orgId }).go({ limit: maxMembersDeletedWithOrg + 1 }),
     ApiKeyEntity.query.keysOfOrg({ orgId }).go({ limit: 1 }),
     readOrgDetails(orgId),
   ]);
@@ -316,9 +319,10 @@ export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: n
     throw new ConflictError('Revoke the API keys of this org first', {
       extensions: { rule: 'has-api-keys' },
     });
-  if (members.cursor || externalAdmins.cursor || members.data.length + externalAdmins.data.length > maxMembersDeletedWithOrg) {
+  const grantPages = [members, externalAdmins, requesters];
+  if (grantPages.some((page) => page.cursor) || grantPages.reduce((sum, page) => sum + page.data.length, 0) > maxMembersDeletedWithOrg) {
     throw new ConflictError(
-      `Remove some members first: at most ${maxMembersDeletedWithOrg} (external admins included) go with the org in one step`,
+      `Remove some members first: at most ${maxMembersDeletedWithOrg} (external admins and portal requesters included) go with the org in one step`,
       {
         extensions: { rule: 'too-many-members' },
       },
@@ -330,7 +334,7 @@ export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: n
     () =>
       db.transaction
         .write((entities) => {
-          const { org: orgs, orgName, membership, externalAdmin, tombstone } = entities;
+          const { org: orgs, orgName, membership, externalAdmin, requester, tombstone } = entities;
           return [
             orgs
               .delete({ orgId })
@@ -356,6 +360,15 @@ export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: n
                 .commit(),
               tombstone
                 .put(tombstoneFor(ExternalAdminEntity.delete({ userId: grant.userId, orgId }), grant, 'externalAdmin', org, by))
+                .commit(),
+            ]),
+            ...requesters.data.flatMap((grant) => [
+              requester
+                .delete({ userId: grant.userId, customerId: orgId })
+                .where((attr, { eq }) => eq(attr.version, grant.version))
+                .commit(),
+              tombstone
+                .put(tombstoneFor(RequesterEntity.delete({ userId: grant.userId, customerId: orgId }), grant, 'requester', org, by))
                 .commit(),
             ]),
             ...deleteOrgDetailsWrites(entities, details, org, by),

@@ -39,6 +39,7 @@ const operationOf = (route: (typeof routes)[number]): ZodOpenApiOperationObject 
     tags: [...route.tags],
     ...(route.auth === 'public' ? { security: [] } : {}),
     ...(route.permission ? { 'x-permission': route.permission } : {}),
+    ...('clientPermissions' in route && route.clientPermissions ? { 'x-client-permissions': [...route.clientPermissions] } : {}),
     requestParams: {
       ...(request.params ? { path: request.params } : {}),
       ...(request.query ? { query: request.query } : {}),

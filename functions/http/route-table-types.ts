@@ -38,6 +38,11 @@ export interface RouteDef {
   auth: 'public' | 'caller';
   /** The permission the caller needs on the target org; null when any authenticated caller may call. */
   permission: Permission | null;
+  /**
+   * Client-portal routes: the client permissions (domain/portal/client-permissions.ts) with which a
+   * requester of the customer gets in instead of `permission`, which is the MSP side's. `[]`: the MSP side only.
+   */
+  clientPermissions?: readonly string[];
   summary: string;
   tags: string[];
   request: {

@@ -7,7 +7,11 @@ import { impersonationGroup, impersonationRoutes } from './routes/impersonation.
 import { membersGroup, membersRoutes } from './routes/members.ts';
 import { orgsGroup, orgsRoutes } from './routes/orgs.ts';
 import { partnersGroup, partnersRoutes } from './routes/partners.ts';
+import { portalGroup, portalPeopleRoutes } from './routes/portal.ts';
+import { portalDocumentRoutes } from './routes/portal-documents.ts';
+import { portalWorkRoutes } from './routes/portal-work.ts';
 import { serviceGroup, serviceRoutes } from './routes/service.ts';
+import { ticketRoutes } from './routes/tickets.ts';
 import { problem } from './schemas/common.ts';
 
 /**
@@ -27,6 +31,7 @@ export const groups = {
   applicationIntake: applicationIntakeGroup,
   applications: applicationsGroup,
   impersonation: impersonationGroup,
+  portal: portalGroup,
 } as const satisfies Record<string, RouteGroup>;
 
 export const routes = [
@@ -39,6 +44,10 @@ export const routes = [
   ...partnersRoutes,
   ...applicationsRoutes,
   ...impersonationRoutes,
+  ...portalPeopleRoutes,
+  ...ticketRoutes,
+  ...portalWorkRoutes,
+  ...portalDocumentRoutes,
 ] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof routes)[number]['id'];

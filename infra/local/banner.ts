@@ -6,6 +6,14 @@ export interface BannerUser {
   orgName: string;
 }
 
+/** A customer's person in the client portal, with its portal role there. */
+export interface BannerRequester {
+  email: string;
+  portalRole: string;
+  orgId: string;
+  orgName: string;
+}
+
 export interface BannerInput {
   url: string;
   endpoint: string;
@@ -13,6 +21,8 @@ export interface BannerInput {
   dataDir?: string;
   /** Everyone who can sign in, platform administrator first. */
   users: BannerUser[];
+  /** The client portal's demo people (requesters), when seeded. */
+  requesters?: BannerRequester[];
 }
 
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
@@ -61,6 +71,35 @@ const impersonationCalls = (url: string, technician: BannerUser, customer: Banne
   ];
 };
 
+/** The client portal as a requester of two companies sees it: its companies, then one company's portal, then the other's. */
+const portalCalls = (url: string, requester: BannerRequester, other: BannerRequester | undefined): string[] => {
+  const auth = `-H "authorization: Bearer $TOKEN"`;
+  return [
+    `TOKEN=$(curl -s -X POST ${url}/local/token -H 'content-type: application/json' \\`,
+    `  -d '{"email":"${requester.email}"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')`,
+    `curl -s ${url}/v1/me/companies ${auth}`,
+    `curl -s ${url}/v1/orgs/${requester.orgId}/portal/summary ${auth}`,
+    `curl -s ${url}/v1/orgs/${requester.orgId}/tickets ${auth}`,
+    `curl -s ${url}/v1/orgs/${requester.orgId}/assets ${auth}`,
+    ...(other ? [`curl -s ${url}/v1/orgs/${other.orgId}/quotes ${auth}   # the same person at ${other.orgName}`] : []),
+  ];
+};
+
+const portalSection = (url: string, requesters: readonly BannerRequester[]): string[] => {
+  if (requesters.length === 0) return [];
+  const emailWidth = Math.max(...requesters.map((r) => r.email.length));
+  const roleWidth = Math.max(...requesters.map((r) => r.portalRole.length));
+  // Someone who belongs to two companies shows switching between them.
+  const twice = requesters.find((r) => requesters.some((other) => other.email === r.email && other.orgId !== r.orgId)) ?? requesters[0];
+  const other = twice ? requesters.find((r) => r.email === twice.email && r.orgId !== twice.orgId) : undefined;
+  return [
+    bold('Client portal: customers’ own people (POST /local/token with these emails too)'),
+    ...requesters.map((r) => `  ${r.email.padEnd(emailWidth)}  ${r.portalRole.padEnd(roleWidth)}  ${r.orgName} (${r.orgId})`),
+    '',
+    ...(twice ? [bold(`Try the portal as ${twice.email}`), ...portalCalls(url, twice, other).map((line) => `  ${line}`), ''] : []),
+  ];
+};
+
 /** The start-up banner of `npm start`: where things run, who can sign in, and calls to paste. */
 export const formatBanner = (input: BannerInput): string => {
   const emailWidth = Math.max(...input.users.map((user) => user.email.length), 5);
@@ -89,6 +128,7 @@ export const formatBanner = (input: BannerInput): string => {
           '',
         ]
       : []),
+    ...portalSection(input.url, input.requesters ?? []),
     'Ctrl-C stops the API and DynamoDB Local.',
     '',
   ].join('\n');

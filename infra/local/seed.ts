@@ -1,5 +1,6 @@
 import { type BootstrapResult, bootstrapPlatform } from '#domain/bootstrap/bootstrap';
 import { type DemoExternalAdmin, type DemoOrg, type DemoUser, seedDemo as seedDemoData } from '#domain/bootstrap/demo-seed';
+import type { DemoRequester } from '#domain/bootstrap/portal-demo-seed';
 import { systemActor } from '#domain/db/written-by';
 
 export interface SeedContext {
@@ -10,8 +11,8 @@ export interface SeedContext {
 export const bootstrap = (ctx: SeedContext): Promise<BootstrapResult> =>
   bootstrapPlatform({ adminEmail: ctx.adminEmail }, systemActor('local-bootstrap'));
 
-/** The demo channel, partners, sub-reseller, customers, one user per role, and an external admin. */
+/** The demo channel, partners, sub-reseller, customers, one user per role, an external admin, and the client portal's people and content. */
 export const seedDemo = async (
   ctx: SeedContext & { adminUserId: string },
-): Promise<{ orgs: DemoOrg[]; users: DemoUser[]; externalAdmins: DemoExternalAdmin[] }> =>
+): Promise<{ orgs: DemoOrg[]; users: DemoUser[]; externalAdmins: DemoExternalAdmin[]; requesters: DemoRequester[] }> =>
   seedDemoData({ principalId: ctx.adminUserId, principalType: 'user', email: ctx.adminEmail }, systemActor('local-seed'));

@@ -3,7 +3,7 @@
  * environment (API.md, "Local runtime"): PORT, DYNAMODB_PORT, DYNAMODB_ENDPOINT,
  * DATA_DIR, SEED, PLATFORM_ADMIN_EMAIL.
  */
-import { type BannerUser, formatBanner } from './banner.ts';
+import { type BannerRequester, type BannerUser, formatBanner } from './banner.ts';
 import { DynamoDbLocalError } from './dynamodb-local.ts';
 import { RuntimeEnvironmentError } from './environment.ts';
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
@@ -28,6 +28,7 @@ const main = async (): Promise<LocalRuntime> => {
   const adminEmail = (env.PLATFORM_ADMIN_EMAIL ?? 'admin@platform.test').trim().toLowerCase();
   const dataDir = env.DATA_DIR || undefined;
   const users: BannerUser[] = [];
+  const requesters: BannerRequester[] = [];
   const runtime = await startLocalRuntime({
     port: portFrom('PORT', 3000),
     dynamoPort: portFrom('DYNAMODB_PORT', 8000),
@@ -44,11 +45,19 @@ const main = async (): Promise<LocalRuntime> => {
         const demo = await seedDemo({ adminEmail, adminUserId: root.adminUserId });
         users.push(...demo.users.filter((user) => user.email !== adminEmail));
         users.push(...demo.externalAdmins.map((grant) => ({ ...grant, role: `${grant.role} (external admin)` })));
+        requesters.push(...demo.requesters);
       }
     },
   });
   console.log(
-    formatBanner({ url: runtime.url, endpoint: runtime.endpoint, tableName: runtime.tableName, ...(dataDir ? { dataDir } : {}), users }),
+    formatBanner({
+      url: runtime.url,
+      endpoint: runtime.endpoint,
+      tableName: runtime.tableName,
+      ...(dataDir ? { dataDir } : {}),
+      users,
+      requesters,
+    }),
   );
   return runtime;
 };

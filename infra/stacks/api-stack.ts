@@ -58,7 +58,7 @@ export class ApiStack extends Stack {
       fn.bindTable(data.table, { accessMode: group.access });
       data.cursorKey.grantRead(fn);
       if (group.invitesUsers) {
-        // Approving a programme application invites the new partner's administrator through the user pool.
+        // Groups that add people by email (approving a programme application, the portal's requesters) create them in the pool; nothing more.
         fn.addEnvironment('USER_POOL_ID', data.users.userPool.userPoolId);
         data.users.userPool.grant(fn, 'cognito-idp:AdminCreateUser');
       }

@@ -158,6 +158,26 @@ const samples = (): Record<string, unknown> => ({
   country: 'FR',
   minutes: 15,
   impId: 'imp_0sample',
+  // The client portal.
+  customerId: ids.customer,
+  portalRole: 'requester',
+  permissions: ['view-own-tickets'],
+  title: 'A valid title',
+  description: 'A valid description',
+  priority: 'normal',
+  category: 'other',
+  text: 'A valid comment',
+  visibleToClient: true,
+  type: 'laptop',
+  userIds: [ids.member],
+  content: 'A valid document',
+  currency: 'EUR',
+  lines: [{ description: 'A line', quantity: 1, unitAmount: 100 }],
+  ticketId: 'tkt_1',
+  projectId: 'prj_1',
+  assetId: 'ast_1',
+  docId: 'doc_1',
+  quoteId: 'quo_1',
 });
 
 const shapeOf = (schema: ZodType | undefined): Record<string, ZodType> => (schema ? ((schema as ZodObject).shape ?? {}) : {});

@@ -713,6 +713,23 @@ describe('as an outsider (a valid token, no memberships)', () => {
     listApplications: { query: { status: 'pending' } },
     startImpersonation: { body: { reason: 'Let me in, ticket 42', minutes: 5 } },
     listImpersonations: { query: { status: 'active' } },
+    listPortalRoles: {},
+    createPortalRole: { body: { name: 'Outsiders', permissions: ['view-projects'] } },
+    listRequesters: {},
+    addRequester: { body: { email: 'stranger@elsewhere.test', portalRole: 'client-admin' } },
+    updateRequester: { body: { portalRole: 'client-admin' } },
+    removeRequester: {},
+    listTickets: { query: { status: 'open' } },
+    createTicket: { body: { title: 'Let me in', description: 'Please', priority: 'urgent', category: 'account' } },
+    listProjects: {},
+    createProject: { body: { name: 'Takeover', visibleToClient: true } },
+    listAssets: {},
+    createAsset: { body: { name: 'Trojan horse', type: 'other' } },
+    createDocument: { body: { title: 'Leak', category: 'other', content: 'x' } },
+    listDocuments: {},
+    listQuotes: {},
+    createQuote: { body: { title: 'Cheap', currency: 'EUR', lines: [{ description: 'x', quantity: 1, unitAmount: 1 }] } },
+    getPortalSummary: {},
   };
   /** Every route addressed to an org (`/v1/orgs/{orgId}…`, and later `{customerId}`, `{partnerId}`…). */
   const orgRoutes = routes.filter((route) => /^\/v1\/orgs\/\{\w+\}/.test(route.path));

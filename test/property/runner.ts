@@ -187,7 +187,9 @@ export class Runner {
   private pickCaller(pick: Picker): CallerRef {
     const { emails, adminEmail, model, principalOf } = this.world;
     const people = emails.filter((email) => email !== adminEmail);
-    const granted = people.filter((email) => model.grantsOf(principalOf(email)).length > 0);
+    const granted = people.filter(
+      (email) => model.grantsOf(principalOf(email)).length > 0 || model.portal.requesterGrantsOf(principalOf(email)).length > 0,
+    );
     // API keys: mostly live ones; now and then one that was revoked or has expired, a wrong secret, or a key beside a bearer token.
     const liveKeys = [...model.apiKeys.keys()].filter((keyId) => model.keyWorks(keyId));
     const everyKey = [...model.keySecrets.keys()];
@@ -255,9 +257,9 @@ export class Runner {
 
     const { model } = world;
     const keyed = route.idempotent === true && parsed.idempotencyKey !== null;
-    const target = route.permission ? (spec.target?.(parsed, ctx) ?? (parsed.params.orgId as string)) : null;
+    const target = route.permission || spec.access ? (spec.target?.(parsed, ctx) ?? (parsed.params.orgId as string)) : null;
     const permission = route.permission ? (spec.permission?.(parsed) ?? route.permission) : null;
-    const access = permission && target ? model.access(principal, target, permission) : 'allowed';
+    const access = spec.access ? spec.access(ctx, parsed) : permission && target ? model.access(principal, target, permission) : 'allowed';
     const denial = access === 'missing' || access === 'hidden' ? 404 : access === 'forbidden' || access === 'restricted' ? 403 : null;
     const cursor = parsed.query.cursor;
     const binding = spec.cursorBinding?.(parsed);

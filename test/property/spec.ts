@@ -1,5 +1,5 @@
 import type { RouteId } from '#functions/http/routes';
-import type { Model, Principal } from './model/model.ts';
+import type { Access, Model, Principal } from './model/model.ts';
 import type { Permission } from './model/rules.ts';
 import { nameKey } from './model/rules.ts';
 import type { ApiResponse } from './support/api.ts';
@@ -85,6 +85,11 @@ export interface RouteSpec {
   historical?: boolean;
   /** The permission checked, when the request decides it (default: the route table's). */
   permission?: (call: ParsedCall) => Permission;
+  /**
+   * Routes authorized otherwise than by the route's permission on one org (the client portal, where a
+   * requester grant may let a caller in): the model's answer, used instead of `model.access` on `target`.
+   */
+  access?: (ctx: Ctx, call: ParsedCall) => Access;
   /** Lists whose cursor is bound to the list: the binding a valid cursor must carry. */
   cursorBinding?: (call: ParsedCall) => string;
   /** The rules behind the permission check: statuses, and what a success must look like. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Model } from './model/model.ts';
 import { nameKey } from './model/rules.ts';
+import { expectPortalStoreMatchesModel } from './portal-store-check.ts';
 import { mismatch, stableJson } from './spec.ts';
 import { expectDetailsMatchModel } from './store-check-business.ts';
 import { itemsOf, scanTable } from './support/table.ts';
@@ -139,4 +140,5 @@ export const expectStoreMatchesModel = async (model: Model): Promise<void> => {
   const moves = itemsOf(items, 'moveJob');
   if (moves.length > 0) mismatch(`move jobs left behind: ${moves.map((m) => String(m.moveId)).join(', ')}`);
   expectDetailsMatchModel(items, model);
+  expectPortalStoreMatchesModel(items, model);
 };

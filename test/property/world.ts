@@ -16,6 +16,7 @@ import { rootOrgId } from '#domain/shared/ids';
 import { localAudience, localIssuer } from '#functions/authorizer/verify-token';
 import { Model, type ModelMembership, type ModelOrg, membershipKey, type Principal } from './model/model.ts';
 import { childKinds, type Kind, maxDepth, nameKey, type Role, roleNames, roleTable } from './model/rules.ts';
+import { buildPortal, type PortalPlan, portalPlanArb } from './portal-world.ts';
 import type { InProcessApi } from './support/api.ts';
 import { plantPastSession, sessionReasons, startSession } from './support/sessions.ts';
 import { wipeTable } from './support/table.ts';
@@ -72,6 +73,8 @@ export interface WorldPlan {
   keys: { org: number; role: number; expired: boolean }[];
   /** "Login As" sessions of people who may impersonate: running ones, and some whose end has passed. */
   sessions: { pair: number; minutes: number; past: boolean; ticket: boolean }[];
+  /** Portal roles, requesters and a little portal content (portal-world.ts). */
+  portal: PortalPlan;
 }
 
 export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
@@ -98,6 +101,7 @@ export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
       maxLength: 5,
     },
   ),
+  portal: portalPlanArb,
 });
 
 /** Who a generated call is made by. */
@@ -261,6 +265,9 @@ export const buildWorld = async (
     model.userIdByEmail.set(member.email, member.userId);
     model.memberships.set(membershipKey(member.userId, member.orgId), member);
   }
+
+  // Requesters and portal content, while the platform admin still reaches every customer.
+  await buildPortal(model, plan.portal, adminUserId, emails, rounds);
 
   const customers = [...model.orgs.values()].filter((org) => org.kind === 'customer');
   await addExternalAdmins(model, plan, emails, customers, adminUserId);
@@ -467,7 +474,7 @@ const seedPartnerBusiness = async (model: Model, adminUserId: string, emails: re
 };
 
 /** Splits work into rounds, in order, so that no two items of a round share a key: each round may run in parallel. */
-const rounds = <T>(items: readonly T[], keysOf: (item: T) => string[]): T[][] => {
+export const rounds = <T>(items: readonly T[], keysOf: (item: T) => string[]): T[][] => {
   const out: { items: T[]; keys: Set<string> }[] = [];
   for (const item of items) {
     const keys = keysOf(item);

@@ -1,3 +1,4 @@
+import { PortalModel } from './portal.ts';
 import { type Kind, nameKey, type Permission, type Role, roleCarries, roleTable, type SubscriptionState } from './rules.ts';
 
 /**
@@ -183,6 +184,8 @@ export class Model {
   readonly applications = new Map<string, ModelApplication>();
   /** Every impersonation session, running or not. */
   readonly sessions = new Map<string, ModelSession>();
+  /** The client portal: requester grants (which reach no org) and what they see (portal.ts). */
+  readonly portal = new PortalModel(this);
 
   constructor(readonly rootId: string) {}
 
@@ -472,9 +475,13 @@ export class Model {
     return this.membersOf(orgId).filter((m) => m.builtIn && adminRoles.includes(m.role)).length;
   }
 
-  /** The orgs the principal can see at all; a session's token names its customer in its own claims, so that one too. */
+  /**
+   * The orgs the principal can see at all: those its grants reach, the customers where it is a requester, and
+   * a session's customer (its token names it in its own claims).
+   */
   visible(principal: Principal | null): Set<string> {
-    const seen = new Set([...this.orgs.keys()].filter((id) => this.covering(principal, id).length > 0));
+    const requesterOf = new Set(this.portal.requesterGrantsOf(principal).map((grant) => grant.customerId));
+    const seen = new Set([...this.orgs.keys()].filter((id) => this.covering(principal, id).length > 0 || requesterOf.has(id)));
     if (principal?.kind === 'impersonation') {
       const session = this.sessions.get(principal.principalId);
       if (session) seen.add(session.customerId);

@@ -9,7 +9,30 @@ import { addMember, explainAccess, listMembers, removeMember, updateMember } fro
 import { createChildOrg, deleteOrg, getOrg, listAncestorOrgs, listChildOrgs, listDescendantOrgs, moveOrg, updateOrg } from './orgs.ts';
 import { setPartnerAccess } from './partner-access.ts';
 import { getConfig, getProfile, putConfig, putProfile } from './partners.ts';
+import {
+  acceptQuote,
+  createDocument,
+  createQuote,
+  declineQuote,
+  getDocument,
+  getPortalSummary,
+  listDocuments,
+  listQuotes,
+  shareDocument,
+  withdrawDocumentShare,
+} from './portal-documents.ts';
+import {
+  addRequester,
+  createPortalRole,
+  listMyCompanies,
+  listPortalRoles,
+  listRequesters,
+  removeRequester,
+  updateRequester,
+} from './portal-people.ts';
+import { createAsset, createProject, listAssets, listProjects, setAssetRequesters, updateProject } from './portal-work.ts';
 import { getHealth, getMe, getOpenApi, listRoles } from './service.ts';
+import { addTicketComment, createTicket, getTicket, listTicketComments, listTickets, updateTicket } from './tickets.ts';
 
 /**
  * One entry per route of the route table (the type requires it): how to
@@ -56,4 +79,33 @@ export const routeSpecs: RouteSpecs = {
   startImpersonation,
   listImpersonations,
   endImpersonation,
+  listPortalRoles,
+  createPortalRole,
+  listRequesters,
+  addRequester,
+  updateRequester,
+  removeRequester,
+  listMyCompanies,
+  listTickets,
+  createTicket,
+  getTicket,
+  updateTicket,
+  listTicketComments,
+  addTicketComment,
+  listProjects,
+  createProject,
+  updateProject,
+  listAssets,
+  createAsset,
+  setAssetRequesters,
+  createDocument,
+  listDocuments,
+  getDocument,
+  shareDocument,
+  withdrawDocumentShare,
+  listQuotes,
+  createQuote,
+  acceptQuote,
+  declineQuote,
+  getPortalSummary,
 };

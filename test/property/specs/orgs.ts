@@ -126,10 +126,11 @@ export const deleteOrg: RouteSpec = {
       statuses: [204],
       mutates: true,
       accept: () => {
-        // Its memberships and external admins go with it: no grant outlives its org.
+        // Its memberships, external admins and requester grants go with it: no grant outlives its org.
         for (const member of model.membersOf(org.id)) model.memberships.delete(`${member.userId} ${member.orgId}`);
         for (const [key, grant] of model.externalAdmins) if (grant.orgId === org.id) model.externalAdmins.delete(key);
         forgetDetails(model, org.id);
+        model.portal.forgetCustomer(org.id);
         model.orgs.delete(org.id);
         model.goneOrgIds.add(org.id);
       },
