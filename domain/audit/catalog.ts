@@ -1,5 +1,6 @@
 import { membershipAudit } from '../access/membership.audit.ts';
 import { apiKeyAudit, externalAdminAudit, impersonationAudit, serviceAssignmentAudit } from '../delegation/delegation.audit.ts';
+import { serviceAccountAudit, serviceRelationshipAudit } from '../delegation/service.audit.ts';
 import { orgAudit } from '../orgs/org.audit.ts';
 import type { CatalogEntry } from './descriptor.ts';
 
@@ -13,6 +14,8 @@ export const auditCatalog: Readonly<Record<string, CatalogEntry>> = {
   membership: { audited: membershipAudit },
   externalAdmin: { audited: externalAdminAudit },
   serviceAssignment: { audited: serviceAssignmentAudit },
+  serviceRelationship: { audited: serviceRelationshipAudit },
+  serviceAccount: { audited: serviceAccountAudit },
   impersonation: { audited: impersonationAudit },
   apiKey: { audited: apiKeyAudit },
   orgName: { internal: 'sibling-name uniqueness marker, written with the org it names' },

@@ -5,6 +5,8 @@ import { AuditEntryEntity, AuditHeadEntity } from '../audit/audit-entry.entity.t
 import { ApiKeyEntity } from '../delegation/api-key.entity.ts';
 import { ExternalAdminEntity } from '../delegation/external-admin.entity.ts';
 import { ImpersonationEntity } from '../delegation/impersonation.entity.ts';
+import { ServiceRelationshipEntity } from '../delegation/service.entity.ts';
+import { ServiceAccountEntity } from '../delegation/service-account.entity.ts';
 import { ServiceAssignmentEntity } from '../delegation/service-assignment.entity.ts';
 import { IdempotencyEntity } from '../idempotency/idempotency.entity.ts';
 import { MoveJobEntity } from '../orgs/move-job.entity.ts';
@@ -22,6 +24,8 @@ export const db = new Service(
     membership: MembershipEntity,
     externalAdmin: ExternalAdminEntity,
     serviceAssignment: ServiceAssignmentEntity,
+    serviceRelationship: ServiceRelationshipEntity,
+    serviceAccount: ServiceAccountEntity,
     impersonation: ImpersonationEntity,
     apiKey: ApiKeyEntity,
     idempotency: IdempotencyEntity,

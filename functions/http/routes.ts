@@ -3,6 +3,7 @@ import { auditGroup, auditRoutes } from './routes/audit.ts';
 import { membersGroup, membersRoutes } from './routes/members.ts';
 import { orgsGroup, orgsRoutes } from './routes/orgs.ts';
 import { serviceGroup, serviceRoutes } from './routes/service.ts';
+import { servicesGroup, servicesRoutes } from './routes/services.ts';
 import { problem } from './schemas/common.ts';
 
 /**
@@ -16,9 +17,16 @@ export const groups = {
   orgs: orgsGroup,
   members: membersGroup,
   audit: auditGroup,
+  services: servicesGroup,
 } as const satisfies Record<string, RouteGroup>;
 
-export const routes = [...serviceRoutes, ...orgsRoutes, ...membersRoutes, ...auditRoutes] as const satisfies readonly RouteDef[];
+export const routes = [
+  ...serviceRoutes,
+  ...orgsRoutes,
+  ...membersRoutes,
+  ...auditRoutes,
+  ...servicesRoutes,
+] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof routes)[number]['id'];
 export type RouteOf<Id extends RouteId> = Extract<(typeof routes)[number], { id: Id }>;

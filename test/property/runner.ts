@@ -201,9 +201,10 @@ export class Runner {
 
     const { model } = world;
     const keyed = route.idempotent === true && parsed.idempotencyKey !== null;
-    const target = route.permission ? (spec.target?.(parsed) ?? (parsed.params.orgId as string)) : null;
+    const scoped = spec.access?.(ctx, parsed);
+    const target = scoped ? scoped.target : route.permission ? (spec.target?.(parsed) ?? (parsed.params.orgId as string)) : null;
     const permission = route.permission ? (spec.permission?.(parsed) ?? route.permission) : null;
-    const access = permission && target ? model.access(principal, target, permission) : 'allowed';
+    const access = scoped ? scoped.access : permission && target ? model.access(principal, target, permission) : 'allowed';
     const denial = access === 'missing' || access === 'hidden' ? 404 : access === 'forbidden' || access === 'restricted' ? 403 : null;
     const cursor = parsed.query.cursor;
     const binding = spec.cursorBinding?.(parsed);

@@ -5,10 +5,12 @@ import { addMember } from '#domain/access/members';
 import { bootstrapPlatform } from '#domain/bootstrap/bootstrap';
 import { systemActor } from '#domain/db/written-by';
 import { setPartnerAccess } from '#domain/delegation/partner-access';
+import { grantServiceAccess } from '#domain/delegation/service-assignments';
+import { createService } from '#domain/delegation/services';
 import { createChildOrg } from '#domain/orgs/orgs';
 import { rootOrgId } from '#domain/shared/ids';
 import { localAudience, localIssuer } from '#functions/authorizer/verify-token';
-import { Model, type ModelMembership, type ModelOrg, membershipKey, type Principal } from './model/model.ts';
+import { assignmentKey, Model, type ModelMembership, type ModelOrg, membershipKey, type Principal } from './model/model.ts';
 import { childKinds, type Kind, maxDepth, nameKey, type Role, roleNames, roleTable } from './model/rules.ts';
 import type { InProcessApi } from './support/api.ts';
 import { wipeTable } from './support/table.ts';
@@ -58,7 +60,21 @@ export interface WorldPlan {
   grants: { person: number; org: number; role: number; builtIn: boolean }[];
   people: number;
   restrict: boolean[];
+  services: ServicePlan[];
 }
+
+/** A service an owner shares with a provider, and which provider members get which of its accounts. */
+export interface ServicePlan {
+  owner: number;
+  provider: number;
+  accounts: number[];
+  role: number;
+  assign: { person: number; account: number }[];
+}
+
+/** Service ids that are prefixes of each other, like the org ids. */
+export const serviceIdPool: readonly string[] = ['svc_s', 'svc_s1', 'svc_s10'];
+export const serviceNamePool: readonly string[] = ['Backup', 'Backup 1', 'Security', 'Backup'];
 
 export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
   orgs: fc.array(
@@ -72,6 +88,19 @@ export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
   people: fc.integer({ min: 4, max: personLabels.length }),
   /** Which customers switch partner access off (those with a built-in administrator to do it). */
   restrict: fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }),
+  services: fc.array(
+    fc.record(
+      {
+        owner: fc.nat(),
+        provider: fc.nat(),
+        accounts: fc.array(fc.nat(), { maxLength: 4 }),
+        role: fc.nat(),
+        assign: fc.array(fc.record({ person: fc.nat(), account: fc.nat() }, { noNullPrototype: true }), { maxLength: 6 }),
+      },
+      { noNullPrototype: true },
+    ),
+    { minLength: 1, maxLength: serviceIdPool.length },
+  ),
 });
 
 /** Who a generated call is made by. */
@@ -224,6 +253,8 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
     model.memberships.set(membershipKey(member.userId, member.orgId), member);
   }
 
+  await buildServices(model, plan.services, adminUserId);
+
   // Customers whose built-in administrator switched partner access off, as the customer's own admin does it.
   const customers = [...model.orgs.values()].filter((org) => org.kind === 'customer');
   for (const [index, org] of customers.entries()) {
@@ -259,6 +290,63 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
     },
     principalOf: (email) => ({ kind: 'user', principalId: model.userIdByEmail.get(email) ?? '', email }),
   };
+};
+
+/**
+ * Services, made by the platform admin before any customer switches partner
+ * access off (so some of their accounts end up restricted): an owner with
+ * children shares some of them with a partner (one with members, when there
+ * is one), with a role that fits them all, and some provider members get some
+ * of the accounts.
+ */
+const buildServices = async (model: Model, plans: readonly ServicePlan[], adminUserId: string): Promise<void> => {
+  const admin = { principalId: adminUserId, principalType: 'user' as const };
+  for (const [index, planned] of plans.entries()) {
+    const owners = [...model.orgs.values()].filter((org) => org.kind !== 'customer' && model.children(org.id).length > 0);
+    const serviceId = serviceIdPool[index] as string;
+    if (owners.length === 0) return;
+    const owner = owners[planned.owner % owners.length] as ModelOrg;
+    const partners = [...model.orgs.values()].filter((org) => org.kind === 'partner' && org.id !== owner.id);
+    const staffed = partners.filter((org) => model.membersOf(org.id).length > 0);
+    const providers = staffed.length > 0 ? staffed : partners;
+    if (providers.length === 0) continue;
+    const provider = providers[planned.provider % providers.length] as ModelOrg;
+    const children = model.children(owner.id).filter((org) => org.id !== provider.id);
+    const accounts = children.length === 0 ? [] : [...new Set(planned.accounts.map((n) => children[n % children.length] as ModelOrg))];
+    const fitting = roleNames.filter((role) =>
+      accounts.every((account) => (roleTable[role].assignableAt as readonly Kind[]).includes(account.kind)),
+    );
+    const role = fitting[planned.role % fitting.length] as Role;
+    const name = serviceNamePool[index % serviceNamePool.length] as string;
+    const accountIds = accounts.map((account) => account.id);
+    await createService(as(adminUserId, 'service:write'), owner.id, { providerOrgId: provider.id, name, role, accountIds }, setupActor, {
+      serviceId,
+    });
+    model.services.set(serviceId, {
+      id: serviceId,
+      ownerOrgId: owner.id,
+      providerOrgId: provider.id,
+      name,
+      role,
+      status: 'active',
+      version: 1,
+      accounts: new Set(accountIds),
+    });
+    const members = model.membersOf(provider.id);
+    if (members.length === 0 || accountIds.length === 0) continue;
+    for (const { person, account } of planned.assign) {
+      const member = members[person % members.length] as ModelMembership;
+      const accountId = accountIds[account % accountIds.length] as string;
+      await grantServiceAccess(admin, serviceId, { userIds: [member.userId], accountIds: [accountId] }, setupActor);
+      model.assignments.set(assignmentKey(serviceId, accountId, member.userId), {
+        serviceId,
+        accountId,
+        userId: member.userId,
+        email: member.email,
+        membership: member,
+      });
+    }
+  }
 };
 
 /** Splits work into rounds, in order, so that no two items of a round share a key: each round may run in parallel. */
@@ -303,5 +391,14 @@ export const describeWorld = (world: World): string => {
     for (const child of model.children(id)) walk(child.id, `${indent}  `);
   };
   walk(model.rootId, '');
+  for (const service of model.services.values()) {
+    const assigned = model
+      .assignmentsOf(service.id)
+      .map((a) => `${a.userId}→${a.accountId}${model.assignmentLives(a) ? '' : ' (dead)'}`)
+      .join(' ');
+    lines.push(
+      `${service.id} "${service.name}" ${service.status} v${service.version} ${service.ownerOrgId} → ${service.providerOrgId} as ${service.role}: [${[...service.accounts].join(' ')}]${assigned ? `  {${assigned}}` : ''}`,
+    );
+  }
   return lines.join('\n');
 };

@@ -40,12 +40,43 @@ export interface Principal {
 }
 
 /**
- * A grant as the model sees it. Only memberships exist so far. Each later kind
- * (external admin, service assignment, impersonation, API key) is one more
- * member of this union with its own `reaches`, and the partner-access
- * restriction is one more condition in `Model.reaches`.
+ * A grant as the model sees it. Each later kind (external admin,
+ * impersonation, API key) is one more member of this union with its own
+ * `reaches`, and the partner-access restriction is one more condition in
+ * `Model.reaches`.
  */
-export type ModelGrant = { kind: 'membership'; orgId: string; role: Role; builtIn: boolean };
+export type ModelGrant =
+  | { kind: 'membership'; orgId: string; role: Role; builtIn: boolean }
+  /** A provider user assigned to one account of a service: reaches that account alone, while it is still in the service and still a direct child of the service's owner. */
+  | { kind: 'service'; orgId: string; role: Role; serviceId: string };
+
+/** A service relationship: an owner shares accounts (direct children) with a provider partner, with one role. */
+export interface ModelService {
+  id: string;
+  ownerOrgId: string;
+  providerOrgId: string;
+  name: string;
+  role: Role;
+  status: 'active' | 'ending' | 'ended';
+  version: number;
+  /** The accounts in the service now (each under a link of its own in the product). */
+  accounts: Set<string>;
+}
+
+/** A provider user assigned to an account of a service. */
+export interface ModelAssignment {
+  serviceId: string;
+  accountId: string;
+  userId: string;
+  email: string;
+  /**
+   * The user's membership of the provider it was made under. It holds only while
+   * that very membership lives: removed, or removed and invited again, and it is dead.
+   */
+  membership: ModelMembership;
+}
+
+export const assignmentKey = (serviceId: string, accountId: string, userId: string) => `${serviceId} ${accountId} ${userId}`;
 
 /**
  * The answers of the authorization rule: no such org, out of scope (404), in
@@ -83,6 +114,9 @@ export class Model {
   readonly idempotency = new Map<string, IdempotentRecord>();
   /** List cursors the API handed out, with the list they belong to. */
   readonly cursors: { binding: string; cursor: string }[] = [];
+  readonly services = new Map<string, ModelService>();
+  /** By `assignmentKey`; dead ones too (their items stay in the table until their account leaves the service). */
+  readonly assignments = new Map<string, ModelAssignment>();
 
   constructor(readonly rootId: string) {}
 
@@ -133,14 +167,61 @@ export class Model {
 
   grantsOf(principal: Principal | null): ModelGrant[] {
     if (!principal?.principalId) return [];
-    return [...this.memberships.values()]
+    const memberships: ModelGrant[] = [...this.memberships.values()]
       .filter((m) => m.userId === principal.principalId)
       .map((m) => ({ kind: 'membership', orgId: m.orgId, role: m.role, builtIn: m.builtIn }));
+    // Assignments whose membership of the provider still lives, in the order the user's partition holds them.
+    const assigned: ModelGrant[] = [...this.assignments.values()]
+      .filter((a) => a.userId === principal.principalId && this.membershipLives(a))
+      .sort((a, b) => (a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : a.accountId < b.accountId ? -1 : 1))
+      .flatMap((a) => {
+        const service = this.services.get(a.serviceId);
+        return service ? [{ kind: 'service' as const, orgId: a.accountId, role: service.role, serviceId: a.serviceId }] : [];
+      });
+    return [...memberships, ...assigned];
   }
 
-  /** Whether a grant applies to an org: a membership covers the org it is held at and everything below. */
+  /**
+   * Whether a grant applies to an org: a membership covers the org it is held
+   * at and everything below; a service assignment its account alone, while the
+   * account is active in the service.
+   */
   reaches(grant: ModelGrant, orgId: string): boolean {
+    if (grant.kind === 'service') {
+      const service = this.services.get(grant.serviceId);
+      return grant.orgId === orgId && service !== undefined && this.accountActive(service, orgId);
+    }
     return this.isAncestorOrSelf(grant.orgId, orgId);
+  }
+
+  /** An account its service's users reach: still in the service, and still an org directly under the owner. */
+  accountActive(service: ModelService, accountId: string): boolean {
+    return service.accounts.has(accountId) && this.orgs.get(accountId)?.parentId === service.ownerOrgId;
+  }
+
+  /** The assignment's user is still the very member of the provider it was made for. */
+  membershipLives(assignment: ModelAssignment): boolean {
+    const service = this.services.get(assignment.serviceId);
+    return service !== undefined && this.memberships.get(membershipKey(assignment.userId, service.providerOrgId)) === assignment.membership;
+  }
+
+  /** An assignment that grants something (and so is listed and counted). */
+  assignmentLives(assignment: ModelAssignment): boolean {
+    const service = this.services.get(assignment.serviceId);
+    return service !== undefined && this.accountActive(service, assignment.accountId) && this.membershipLives(assignment);
+  }
+
+  assignmentsOf(serviceId: string, accountId?: string): ModelAssignment[] {
+    return [...this.assignments.values()].filter(
+      (a) => a.serviceId === serviceId && (accountId === undefined || a.accountId === accountId),
+    );
+  }
+
+  /** Whether the principal may see a service at all: it holds `service:read` or `service:write` on its owner or its provider. */
+  seesService(principal: Principal | null, service: ModelService): boolean {
+    return [service.ownerOrgId, service.providerOrgId].some((orgId) =>
+      (['service:read', 'service:write'] as const).some((permission) => this.access(principal, orgId, permission) === 'allowed'),
+    );
   }
 
   /** The grants that reach an org, nearest the root first. */
@@ -210,9 +291,18 @@ export class Model {
     return this.membersOf(orgId).filter((m) => m.builtIn && adminRoles.includes(m.role)).length;
   }
 
-  /** The orgs the principal can see at all. */
+  /**
+   * The orgs the principal can see at all, and those a service it can see
+   * names (its owner, its provider, its accounts: what the owner chose to
+   * share with the provider, and the provider the owner chose).
+   */
   visible(principal: Principal | null): Set<string> {
-    return new Set([...this.orgs.keys()].filter((id) => this.covering(principal, id).length > 0));
+    const seen = new Set([...this.orgs.keys()].filter((id) => this.covering(principal, id).length > 0));
+    for (const service of this.services.values()) {
+      if (!this.seesService(principal, service)) continue;
+      for (const id of [service.ownerOrgId, service.providerOrgId, ...service.accounts]) seen.add(id);
+    }
+    return seen;
   }
 
   /** A sibling of `parentId` (other than `exceptId`) already named like `name`. */

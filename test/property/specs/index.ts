@@ -4,6 +4,15 @@ import { addMember, explainAccess, listMembers, removeMember, updateMember } fro
 import { createChildOrg, deleteOrg, getOrg, listAncestorOrgs, listChildOrgs, listDescendantOrgs, moveOrg, updateOrg } from './orgs.ts';
 import { setPartnerAccess } from './partner-access.ts';
 import { getHealth, getMe, getOpenApi, listRoles } from './service.ts';
+import {
+  createService,
+  getService,
+  grantServiceAccess,
+  listServiceCandidates,
+  listServices,
+  revokeServiceAccess,
+  updateService,
+} from './services.ts';
 
 /**
  * One entry per route of the route table (the type requires it): how to
@@ -32,4 +41,11 @@ export const routeSpecs: RouteSpecs = {
   setPartnerAccess,
   listAudit,
   verifyAudit,
+  createService,
+  listServices,
+  getService,
+  updateService,
+  listServiceCandidates,
+  grantServiceAccess,
+  revokeServiceAccess,
 };

@@ -250,14 +250,14 @@ export const explainAccess: RouteSpec = {
     const answer = model.accessThrough(subjectGrants, orgId, permission as Permission);
     const allowing =
       answer === 'allowed' || answer === 'summary' ? model.allowingGrant(subjectGrants, orgId, permission as Permission) : undefined;
-    // The asker sees the org's path from its own highest grant down; a grant held above that is not named.
+    // The asker sees the org's path from its own highest grant that reaches it down; a grant held above that is not named.
     const lineage = model.lineage(orgId);
-    const askerGrants = new Set(model.grantsOf(principal).map((grant) => grant.orgId));
+    const askerGrants = new Set(model.covering(principal, orgId).map((grant) => grant.orgId));
     const inSight = lineage.slice(lineage.findIndex((id) => askerGrants.has(id)));
     const expected = allowing
       ? {
           allowed: true,
-          grant: inSight.includes(allowing.orgId) ? { kind: 'membership', orgId: allowing.orgId, role: allowing.role } : null,
+          grant: inSight.includes(allowing.orgId) ? { kind: allowing.kind, orgId: allowing.orgId, role: allowing.role } : null,
           rule: null,
         }
       : {

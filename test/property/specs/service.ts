@@ -37,16 +37,26 @@ export const getMe: RouteSpec = {
         principalType: 'user',
         impersonation: null,
       });
-      const expected = model.grantsOf(principal).map((grant) => ({
-        orgId: grant.orgId,
-        orgName: model.org(grant.orgId)?.name ?? null,
-        orgKind: model.org(grant.orgId)?.kind ?? null,
-        role: grant.role,
-        builtIn: grant.builtIn,
-      }));
+      const grants = model.grantsOf(principal);
+      const named = (orgId: string) => ({ orgId, orgName: model.org(orgId)?.name ?? null, orgKind: model.org(orgId)?.kind ?? null });
+      const expected = grants.flatMap((grant) =>
+        grant.kind === 'membership' ? [{ ...named(grant.orgId), role: grant.role, builtIn: grant.builtIn }] : [],
+      );
       const sort = (items: unknown[]) => items.map((item) => JSON.stringify(item, Object.keys(item as object).sort())).sort();
       if (!sameJson(sort(me?.memberships ?? []), sort(expected))) {
         mismatch(`me lists memberships ${JSON.stringify(me?.memberships)}, the model says ${JSON.stringify(expected)}`);
+      }
+      // Service accounts the caller reaches now; assignments that grant nothing are not listed.
+      const services = grants.flatMap((grant) =>
+        grant.kind === 'service' && model.reaches(grant, grant.orgId)
+          ? [{ ...named(grant.orgId), kind: 'service', role: grant.role, serviceId: grant.serviceId, expiresAt: null }]
+          : [],
+      );
+      const delegated = ((me as { delegated?: { kind?: unknown }[] } | undefined)?.delegated ?? []).filter(
+        (item) => item.kind === 'service',
+      );
+      if (!sameJson(sort(delegated), sort(services))) {
+        mismatch(`me lists service accounts ${JSON.stringify(delegated)}, the model says ${JSON.stringify(services)}`);
       }
     },
   }),
