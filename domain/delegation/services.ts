@@ -136,13 +136,15 @@ export const createService = async (
   );
   return {
     ...toServiceSummary(service),
-    accounts: [...links].sort((a, b) => (a.accountId < b.accountId ? -1 : 1)).map((link) => ({
-      accountId: link.accountId,
-      name: orgs.get(link.accountId)?.name ?? null,
-      status: 'active' as const,
-      addedAt: link.addedAt,
-      users: [],
-    })),
+    accounts: [...links]
+      .sort((a, b) => (a.accountId < b.accountId ? -1 : 1))
+      .map((link) => ({
+        accountId: link.accountId,
+        name: orgs.get(link.accountId)?.name ?? null,
+        status: 'active' as const,
+        addedAt: link.addedAt,
+        users: [],
+      })),
   };
 };
 
