@@ -5,6 +5,26 @@ import { type RoleName, roleOf } from '../access/roles.ts';
 import type { OrgItem } from '../orgs/org.entity.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors.ts';
 
+/**
+ * A service's grant reaches each account alone, never below it: a role that
+ * shapes the hierarchy (creates, moves or deletes orgs) would make orgs its
+ * holder cannot see or reach, so it cannot be a service's role.
+ */
+const hierarchyPermissions: readonly Permission[] = ['org:create', 'org:move', 'org:delete'];
+
+export const isServiceRole = (role: RoleName): boolean => !roleOf(role).permissions.some((p) => hierarchyPermissions.includes(p));
+
+export const assertServiceRole = (role: RoleName): void => {
+  if (!isServiceRole(role)) {
+    throw new ValidationError(
+      `A service reaches its accounts alone: ${role} creates, moves or deletes orgs, so it cannot be a service's role`,
+      {
+        errors: [{ path: 'body.role', message: 'must not carry org:create, org:move or org:delete' }],
+      },
+    );
+  }
+};
+
 /** A service holds at most this many accounts, so reading one stays a bounded answer. */
 export const maxServiceAccounts = 250;
 

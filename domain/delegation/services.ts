@@ -14,7 +14,7 @@ import { ServiceRelationshipEntity, type ServiceRelationshipItem } from './servi
 import { authorizeOnService } from './service-access.ts';
 import type { ServiceAccountItem } from './service-account.entity.ts';
 import { serviceLinkOf } from './service-assignment.entity.ts';
-import { assertMayShare, serviceRule } from './service-rules.ts';
+import { assertMayShare, assertServiceRole, serviceRule } from './service-rules.ts';
 import { readAssignments, readMembershipsAt, readServiceAccounts } from './service-store.ts';
 import { type ServiceListItem, type ServiceView, toServiceSummary, toServiceView } from './service-view.ts';
 
@@ -87,6 +87,7 @@ export const createService = async (
     });
   }
   const role = input.role ?? defaultServiceRole;
+  assertServiceRole(role);
   assertMayShare({ grants, owner, providerOrgId: provider.orgId, role, accountIds: input.accountIds, orgs, field: 'body.accountIds' });
   const now = new Date().toISOString();
   const by = writtenBy(actor, now);

@@ -11,7 +11,7 @@ import { createChildOrg } from '#domain/orgs/orgs';
 import { rootOrgId } from '#domain/shared/ids';
 import { localAudience, localIssuer } from '#functions/authorizer/verify-token';
 import { assignmentKey, Model, type ModelMembership, type ModelOrg, membershipKey, type Principal } from './model/model.ts';
-import { childKinds, type Kind, maxDepth, nameKey, type Role, roleNames, roleTable } from './model/rules.ts';
+import { childKinds, isServiceRole, type Kind, maxDepth, nameKey, type Role, roleNames, roleTable } from './model/rules.ts';
 import type { InProcessApi } from './support/api.ts';
 import { wipeTable } from './support/table.ts';
 
@@ -70,6 +70,8 @@ export interface ServicePlan {
   accounts: number[];
   role: number;
   assign: { person: number; account: number }[];
+  /** People made administrators of the owner and of the provider (when they hold nothing there yet), so some callers may act on it. */
+  admins: { owner: number; provider: number };
 }
 
 /** Service ids that are prefixes of each other, like the org ids. */
@@ -93,9 +95,10 @@ export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
       {
         owner: fc.nat(),
         provider: fc.nat(),
-        accounts: fc.array(fc.nat(), { maxLength: 4 }),
+        accounts: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
         role: fc.nat(),
         assign: fc.array(fc.record({ person: fc.nat(), account: fc.nat() }, { noNullPrototype: true }), { maxLength: 6 }),
+        admins: fc.record({ owner: fc.nat(), provider: fc.nat() }, { noNullPrototype: true }),
       },
       { noNullPrototype: true },
     ),
@@ -253,7 +256,7 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
     model.memberships.set(membershipKey(member.userId, member.orgId), member);
   }
 
-  await buildServices(model, plan.services, adminUserId);
+  await buildServices(model, plan.services, adminUserId, emails);
 
   // Customers whose built-in administrator switched partner access off, as the customer's own admin does it.
   const customers = [...model.orgs.values()].filter((org) => org.kind === 'customer');
@@ -299,8 +302,28 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
  * is one), with a role that fits them all, and some provider members get some
  * of the accounts.
  */
-const buildServices = async (model: Model, plans: readonly ServicePlan[], adminUserId: string): Promise<void> => {
+const buildServices = async (
+  model: Model,
+  plans: readonly ServicePlan[],
+  adminUserId: string,
+  emails: readonly string[],
+): Promise<void> => {
   const admin = { principalId: adminUserId, principalType: 'user' as const };
+  const adminRoleOf: Record<Kind, Role> = {
+    platform: 'platform-admin',
+    channel: 'channel-admin',
+    partner: 'partner-admin',
+    customer: 'customer-admin',
+  };
+  const makeAdmin = async (org: ModelOrg, person: number): Promise<void> => {
+    const email = emails[person % emails.length] as string;
+    const known = model.userIdByEmail.get(email);
+    if (known && model.membership(known, org.id)) return;
+    const role = adminRoleOf[org.kind];
+    const { userId } = await addMember(as(adminUserId, 'member:write'), org.id, { email, role }, setupActor);
+    model.userIdByEmail.set(email, userId);
+    model.memberships.set(membershipKey(userId, org.id), { userId, email, orgId: org.id, role, builtIn: false, version: 1 });
+  };
   for (const [index, planned] of plans.entries()) {
     const owners = [...model.orgs.values()].filter((org) => org.kind !== 'customer' && model.children(org.id).length > 0);
     const serviceId = serviceIdPool[index] as string;
@@ -313,12 +336,16 @@ const buildServices = async (model: Model, plans: readonly ServicePlan[], adminU
     const provider = providers[planned.provider % providers.length] as ModelOrg;
     const children = model.children(owner.id).filter((org) => org.id !== provider.id);
     const accounts = children.length === 0 ? [] : [...new Set(planned.accounts.map((n) => children[n % children.length] as ModelOrg))];
-    const fitting = roleNames.filter((role) =>
-      accounts.every((account) => (roleTable[role].assignableAt as readonly Kind[]).includes(account.kind)),
+    const fitting = roleNames.filter(
+      (role) =>
+        isServiceRole(role) && accounts.every((account) => (roleTable[role].assignableAt as readonly Kind[]).includes(account.kind)),
     );
+    if (fitting.length === 0) continue;
     const role = fitting[planned.role % fitting.length] as Role;
     const name = serviceNamePool[index % serviceNamePool.length] as string;
     const accountIds = accounts.map((account) => account.id);
+    await makeAdmin(owner, planned.admins.owner);
+    await makeAdmin(provider, planned.admins.provider);
     await createService(as(adminUserId, 'service:write'), owner.id, { providerOrgId: provider.id, name, role, accountIds }, setupActor, {
       serviceId,
     });

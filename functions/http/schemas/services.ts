@@ -22,7 +22,7 @@ export const createServiceBody = z
     name: displayName,
     role: z.enum(roleNames).optional().meta({
       description:
-        'The one role the provider’s assigned users hold on their accounts (default `read-only`). It must be assignable at every account’s kind, and the caller must hold all of its permissions at the owner and at each account',
+        'The one role the provider’s assigned users hold on their accounts (default `read-only`). It must be assignable at every account’s kind, must not create, move or delete orgs (the grant reaches each account alone, never below it: not `platform-admin`, `channel-admin`, `partner-admin`), and the caller must hold all of its permissions at the owner and at each account',
     }),
     accountIds: idList(orgId, maxAccountsAtCreation).meta({
       description: `Accounts to share: direct children of the owner (not the provider), at most ${maxAccountsAtCreation} at creation (one atomic write); add more with PATCH`,

@@ -272,7 +272,7 @@ export const moveOrg: RouteSpec = {
     if (call.ifMatch !== null && call.ifMatch !== org.version) early.push(412);
     const there = model.access(principal, newParentId, 'org:move');
     if (there === 'missing' || there === 'hidden') early.push(404);
-    if (there === 'forbidden') early.push(403);
+    if (there === 'forbidden' || there === 'restricted') early.push(403);
     if (org.parentId === null) early.push(409);
     if (model.orgs.has(newParentId) && model.isAncestorOrSelf(org.id, newParentId)) early.push(409);
     if (early.length > 0) return fail(early);

@@ -1,5 +1,5 @@
 import { type Access, assignmentKey, type ModelAssignment, type ModelService } from '../model/model.ts';
-import { type Kind, type Permission, type Role, roleNames, roleTable } from '../model/rules.ts';
+import { isServiceRole, type Kind, type Permission, type Role, roleNames, roleTable } from '../model/rules.ts';
 import {
   type Ctx,
   expectFields,
@@ -163,7 +163,6 @@ const pickAccountIds = (ctx: Ctx, pick: Picker, service: ModelService | undefine
         [children.length > 0 && !tidy ? 25 : 0, () => pick.one(children)],
         [service && !tidy ? 4 : 0, () => service?.providerOrgId ?? 'org_zz'],
         [tidy ? 0 : 14, () => pickOrgId(ctx, pick)],
-        [tidy ? 0 : 2, () => 'ORG_A'],
       ]),
     );
   }
@@ -222,7 +221,13 @@ export const createService: RouteSpec = {
       [15, () => [pickOrgId(ctx, pick)]],
     ]);
     const body: Record<string, unknown> = { providerOrgId, name: pick.chance(97) ? pick.one(serviceNamePool) : '', accountIds };
-    if (pick.chance(75)) body.role = pick.chance(97) ? pick.one(roleNames) : 'admin';
+    if (pick.chance(75)) {
+      body.role = pick.weighted([
+        [85, () => pick.one(roleNames.filter(isServiceRole))],
+        [12, () => pick.one(roleNames)],
+        [3, () => 'admin'],
+      ]);
+    }
     return { params: { orgId }, body, headers: pickIdempotencyKey(pick) };
   },
   allowed: (ctx, call) => {
@@ -233,6 +238,7 @@ export const createService: RouteSpec = {
     const role = body.role ?? 'read-only';
     const failures = sharingFailures(ctx, ownerId, body.providerOrgId, role, body.accountIds);
     if (provider?.kind !== 'partner' || provider.id === ownerId) failures.push(400);
+    if (!isServiceRole(role)) failures.push(400);
     if (failures.length > 0) return fail(failures);
     return {
       statuses: [201],
@@ -353,9 +359,17 @@ export const updateService: RouteSpec = {
     const body = pick.weighted<Record<string, unknown>>([
       [35, () => ({ addAccountIds: pickAccountIds(ctx, pick, service) })],
       [30, () => ({ removeAccountIds: pickAccountIds(ctx, pick, service) })],
-      [10, () => ({ addAccountIds: pickAccountIds(ctx, pick, service), removeAccountIds: pickAccountIds(ctx, pick, service) })],
-      [12, () => ({ status: 'ended' })],
-      [4, () => ({ status: 'ended', removeAccountIds: pickAccountIds(ctx, pick, service) })],
+      [
+        10,
+        () => {
+          const removeAccountIds = pickAccountIds(ctx, pick, service);
+          const addAccountIds = pickAccountIds(ctx, pick, service).filter((id) => !removeAccountIds.includes(id) || pick.chance(10));
+          return addAccountIds.length > 0 ? { addAccountIds, removeAccountIds } : { removeAccountIds };
+        },
+      ],
+      // Ending is for good: rarely, or every service of the world is soon over.
+      [3, () => ({ status: 'ended' })],
+      [1, () => ({ status: 'ended', removeAccountIds: pickAccountIds(ctx, pick, service) })],
       [4, () => pick.one([{}, { status: 'active' }, { addAccountIds: [] }, { status: 'ended', addAccountIds: ['org_a'] }])],
     ]);
     return {
