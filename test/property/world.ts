@@ -72,6 +72,8 @@ export interface ServicePlan {
   assign: { person: number; account: number }[];
   /** People made administrators of the owner and of the provider (when they hold nothing there yet), so some callers may act on it. */
   admins: { owner: number; provider: number };
+  /** The first account, when a customer, gets a built-in admin who switches partner access off: assignments that stop at a restriction. */
+  lock: boolean;
 }
 
 /** Service ids that are prefixes of each other, like the org ids. */
@@ -99,6 +101,7 @@ export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
         role: fc.nat(),
         assign: fc.array(fc.record({ person: fc.nat(), account: fc.nat() }, { noNullPrototype: true }), { maxLength: 6 }),
         admins: fc.record({ owner: fc.nat(), provider: fc.nat() }, { noNullPrototype: true }),
+        lock: fc.boolean(),
       },
       { noNullPrototype: true },
     ),
@@ -256,13 +259,13 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
     model.memberships.set(membershipKey(member.userId, member.orgId), member);
   }
 
-  await buildServices(model, plan.services, adminUserId, emails);
+  const locked = await buildServices(model, plan.services, adminUserId, emails);
 
   // Customers whose built-in administrator switched partner access off, as the customer's own admin does it.
   const customers = [...model.orgs.values()].filter((org) => org.kind === 'customer');
   for (const [index, org] of customers.entries()) {
     const admin = model.membersOf(org.id).find((m) => m.builtIn && m.role === 'customer-admin');
-    if (!admin || !plan.restrict[index % plan.restrict.length]) continue;
+    if (!admin || !(plan.restrict[index % plan.restrict.length] || locked.has(org.id))) continue;
     await setPartnerAccess(as(admin.userId, 'partner-access:write'), org.id, { enabled: false }, { ifMatch: null }, setupActor);
     org.partnerAccess = false;
     org.version += 1;
@@ -300,14 +303,16 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
  * access off (so some of their accounts end up restricted): an owner with
  * children shares some of them with a partner (one with members, when there
  * is one), with a role that fits them all, and some provider members get some
- * of the accounts.
+ * of the accounts. Returns the accounts to lock: customers given a built-in
+ * admin here, who then switches partner access off with the others.
  */
 const buildServices = async (
   model: Model,
   plans: readonly ServicePlan[],
   adminUserId: string,
   emails: readonly string[],
-): Promise<void> => {
+): Promise<Set<string>> => {
+  const locked = new Set<string>();
   const admin = { principalId: adminUserId, principalType: 'user' as const };
   const adminRoleOf: Record<Kind, Role> = {
     platform: 'platform-admin',
@@ -315,19 +320,24 @@ const buildServices = async (
     partner: 'partner-admin',
     customer: 'customer-admin',
   };
-  const makeAdmin = async (org: ModelOrg, person: number): Promise<void> => {
-    const email = emails[person % emails.length] as string;
-    const known = model.userIdByEmail.get(email);
-    if (known && model.membership(known, org.id)) return;
+  /** Makes the first person from `person` on who holds nothing at the org its administrator (no one, when everyone holds something there). */
+  const makeAdmin = async (org: ModelOrg, person: number, builtIn = false): Promise<void> => {
+    const email = emails
+      .map((_, i) => emails[(person + i) % emails.length] as string)
+      .find((candidate) => {
+        const known = model.userIdByEmail.get(candidate);
+        return !known || !model.membership(known, org.id);
+      });
+    if (!email) return;
     const role = adminRoleOf[org.kind];
-    const { userId } = await addMember(as(adminUserId, 'member:write'), org.id, { email, role }, setupActor);
+    const { userId } = await addMember(as(adminUserId, 'member:write'), org.id, { email, role, builtIn }, setupActor);
     model.userIdByEmail.set(email, userId);
-    model.memberships.set(membershipKey(userId, org.id), { userId, email, orgId: org.id, role, builtIn: false, version: 1 });
+    model.memberships.set(membershipKey(userId, org.id), { userId, email, orgId: org.id, role, builtIn, version: 1 });
   };
   for (const [index, planned] of plans.entries()) {
     const owners = [...model.orgs.values()].filter((org) => org.kind !== 'customer' && model.children(org.id).length > 0);
     const serviceId = serviceIdPool[index] as string;
-    if (owners.length === 0) return;
+    if (owners.length === 0) return locked;
     const owner = owners[planned.owner % owners.length] as ModelOrg;
     const partners = [...model.orgs.values()].filter((org) => org.kind === 'partner' && org.id !== owner.id);
     const staffed = partners.filter((org) => model.membersOf(org.id).length > 0);
@@ -346,6 +356,11 @@ const buildServices = async (
     const accountIds = accounts.map((account) => account.id);
     await makeAdmin(owner, planned.admins.owner);
     await makeAdmin(provider, planned.admins.provider);
+    const [first] = accounts;
+    if (planned.lock && first?.kind === 'customer') {
+      await makeAdmin(first, planned.admins.owner + 1, true);
+      locked.add(first.id);
+    }
     await createService(as(adminUserId, 'service:write'), owner.id, { providerOrgId: provider.id, name, role, accountIds }, setupActor, {
       serviceId,
     });
@@ -374,6 +389,7 @@ const buildServices = async (
       });
     }
   }
+  return locked;
 };
 
 /** Splits work into rounds, in order, so that no two items of a round share a key: each round may run in parallel. */
