@@ -124,6 +124,21 @@ describe('a provider user assigned to two of five accounts', () => {
     expect(calls.byCommand).toEqual({ GetItemCommand: 1, QueryCommand: 1 });
   });
 
+  it('reads a service in two rounds: the service, the grants, its accounts and assignments; then the orgs and the provider memberships', async () => {
+    const { calls } = await countCalls(() => getService(world.providerAdmin, service.id));
+
+    // Round one: GetItem (service) ‖ Query (grants) ‖ Query (accounts) ‖ Query (assignments).
+    // Round two: BatchGet (owner, provider) ‖ BatchGet (accounts' orgs) ‖ BatchGet (provider memberships).
+    expect(calls.byCommand).toEqual({ GetItemCommand: 1, QueryCommand: 3, BatchGetItemCommand: 3 });
+  });
+
+  it('lists an org’s services with one page Query beside the authorization reads', async () => {
+    const { calls } = await countCalls(() => listServices(as(world.providerAdmin, 'service:read'), world.provider.id, { limit: 1 }));
+
+    // The provider owns nothing: the owned page comes back empty and the received page follows.
+    expect(calls.byCommand).toEqual({ GetItemCommand: 1, QueryCommand: 3 });
+  });
+
   it('shows both sides the service with the assignment, and lists it on both orgs', async () => {
     const fromOwner = await getService(world.ownerAdmin, service.id);
     const fromProvider = await getService(world.providerAdmin, service.id);

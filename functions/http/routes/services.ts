@@ -78,7 +78,7 @@ export const servicesRoutes = [
     auth: 'caller',
     permission: 'service:write',
     summary:
-      'Add or remove accounts, or end the service (`service:write` at the owner; `?dryRun=true` reports who would lose access to which account)',
+      'Add or remove accounts, or end the service (`service:write` at the owner; `?dryRun=true` reports who would lose access to which account). `version` goes up once per request that changes anything; an interrupted request is finished by repeating it (with the current ETag, or without If-Match)',
     tags,
     request: { params: serviceParams, query: dryRunQuery, body: updateServiceBody },
     conditional: true,
