@@ -21,9 +21,6 @@ import { accountStateOf, byAccountThenUser, isLive } from './service-view.ts';
 /** Only the provider's admins hand out (and take back) the service's accounts to their own users. */
 const providerAdmins: ServiceRule = { provider: 'service:write' };
 
-/** A bulk grant or revocation names at most this many user × account pairs. */
-export const maxPairs = 1000;
-
 export interface AssignmentPairs {
   userIds: readonly string[];
   accountIds: readonly string[];

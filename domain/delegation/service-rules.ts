@@ -25,9 +25,6 @@ export const assertServiceRole = (role: RoleName): void => {
   }
 };
 
-/** A service holds at most this many accounts, so reading one stays a bounded answer. */
-export const maxServiceAccounts = 250;
-
 export const serviceRule = (message: string, name: string, extensions: Record<string, unknown> = {}) =>
   new ConflictError(message, { extensions: { rule: name, ...extensions } });
 

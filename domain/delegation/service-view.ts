@@ -1,10 +1,11 @@
 import type { MembershipItem } from '../access/membership.entity.ts';
 import type { RoleName } from '../access/roles.ts';
 import type { OrgItem } from '../orgs/org.entity.ts';
-import type { ServiceRelationshipItem, ServiceStatus } from './service.entity.ts';
+import type { ServiceRelationshipItem } from './service.entity.ts';
 import type { ServiceSide } from './service-access.ts';
 import type { ServiceAccountItem } from './service-account.entity.ts';
 import { type ServiceAssignmentItem, serviceLinkOf } from './service-assignment.entity.ts';
+import type { ServiceStatus } from './service-limits.ts';
 
 /**
  * Where an account stands: `active` (its users reach it), `removing` (its link

@@ -2,10 +2,7 @@ import { Entity, type EntityItem } from 'electrodb';
 import { roleNames } from '../access/roles.ts';
 import { entityConfig, service } from '../db/entity-config.ts';
 import { writtenByAttribute } from '../db/written-by.ts';
-
-/** A service's life: shared (`active`), being wound down account by account (`ending`), over (`ended`, kept for its history). */
-export const serviceStatuses = ['active', 'ending', 'ended'] as const;
-export type ServiceStatus = (typeof serviceStatuses)[number];
+import { serviceStatuses } from './service-limits.ts';
 
 /**
  * A service relationship: an owner org shares some of its accounts (direct

@@ -24,9 +24,6 @@ export const newLinkId = (): string => randomBytes(8).toString('hex');
 /** The role a service carries when its creator names none: the least that lets a provider look. */
 export const defaultServiceRole: RoleName = 'read-only';
 
-/** Accounts named at creation: the service, and a link and an org write per account, make one transaction of at most 100 items. */
-export const maxAccountsAtCreation = 49;
-
 export interface NewService {
   providerOrgId: string;
   name: string;

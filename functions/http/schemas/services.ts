@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { roleNames } from '#domain/access/roles';
-import { serviceStatuses } from '#domain/delegation/service.entity';
-import { maxPairs } from '#domain/delegation/service-assignments';
-import { maxServiceAccounts } from '#domain/delegation/service-rules';
-import { maxAccountsAtCreation } from '#domain/delegation/services';
+import { maxAccountsAtCreation, maxPairs, maxServiceAccounts, serviceStatuses } from '#domain/delegation/service-limits';
 import { displayName, dryRunFlag, id, orgId, paging, timestamp, userId } from './common.ts';
 
 export const serviceId = id('svc');
