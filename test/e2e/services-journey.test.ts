@@ -248,6 +248,57 @@ describe('the owner removes and re-adds an account', () => {
   });
 });
 
+describe('every service route', () => {
+  it('answers 403 to someone who sees the service (or the org) but lacks the permission', async () => {
+    const billing = await signIn(runtime, 'billing@contoso.test');
+    const pairs = { userIds: [engineerId], accountIds: [demoOrg.bluey] };
+
+    expectProblem(
+      await technician.post(`/v1/orgs/${demoOrg.contoso}/services`, { providerOrgId: demoOrg.fabrikam, name: 'X', accountIds: [] }),
+      403,
+      'forbidden',
+    );
+    expectProblem(await billing.get(`/v1/orgs/${demoOrg.contoso}/services`), 403, 'forbidden');
+    expectProblem(await billing.get(servicePath()), 403, 'forbidden');
+    expectProblem(await technician.patch(servicePath(), { status: 'ended' }), 403, 'forbidden');
+    expectProblem(
+      await engineer.get(servicePath('/candidates'), { query: { mode: 'revoke', accountIds: demoOrg.bluey } }),
+      403,
+      'forbidden',
+    );
+    expectProblem(await engineer.post(servicePath('/grants'), pairs), 403, 'forbidden');
+    expectProblem(await engineer.post(servicePath('/revocations'), pairs), 403, 'forbidden');
+  });
+
+  it('answers 404 to a partner that reaches neither side', async () => {
+    const pairs = { userIds: [engineerId], accountIds: [demoOrg.bluey] };
+
+    expectProblem(
+      await otherPartnerAdmin.post(`/v1/orgs/${demoOrg.contoso}/services`, { providerOrgId: demoOrg.fabrikam, name: 'X', accountIds: [] }),
+      404,
+      'not-found',
+    );
+    expectProblem(await otherPartnerAdmin.get(`/v1/orgs/${demoOrg.litware}/services`), 404, 'not-found');
+    expectProblem(
+      await otherPartnerAdmin.get(servicePath('/candidates'), { query: { mode: 'grant', accountIds: demoOrg.bluey } }),
+      404,
+      'not-found',
+    );
+    expectProblem(await otherPartnerAdmin.post(servicePath('/grants'), pairs), 404, 'not-found');
+    expectProblem(await otherPartnerAdmin.post(servicePath('/revocations'), pairs, { query: { dryRun: 'true' } }), 404, 'not-found');
+  });
+
+  it('answers 409 naming accounts that are not (active) accounts of the service', async () => {
+    const problem = expectProblem(
+      await providerAdmin.get(servicePath('/candidates'), { query: { mode: 'grant', accountIds: `${demoOrg.bluey},${demoOrg.adatum}` } }),
+      409,
+      'conflict',
+    );
+
+    expect(problem).toMatchObject({ rule: 'not-service-accounts', accountIds: [demoOrg.adatum] });
+  });
+});
+
 describe('ending the service', () => {
   it('takes every account away, at once for whoever calls next, and stays ended', async () => {
     const before = expectJson(await ownerAdmin.get<Service>(servicePath()), 200);
