@@ -376,17 +376,23 @@ const buildServices = async (
     });
     const members = model.membersOf(provider.id);
     if (members.length === 0 || accountIds.length === 0) continue;
+    // One bulk grant per member, of the accounts planned for them.
+    const assignedTo = new Map<ModelMembership, Set<string>>();
     for (const { person, account } of planned.assign) {
       const member = members[person % members.length] as ModelMembership;
-      const accountId = accountIds[account % accountIds.length] as string;
-      await grantServiceAccess(admin, serviceId, { userIds: [member.userId], accountIds: [accountId] }, setupActor);
-      model.assignments.set(assignmentKey(serviceId, accountId, member.userId), {
-        serviceId,
-        accountId,
-        userId: member.userId,
-        email: member.email,
-        membership: member,
-      });
+      assignedTo.set(member, (assignedTo.get(member) ?? new Set()).add(accountIds[account % accountIds.length] as string));
+    }
+    for (const [member, granted] of assignedTo) {
+      await grantServiceAccess(admin, serviceId, { userIds: [member.userId], accountIds: [...granted] }, setupActor);
+      for (const accountId of granted) {
+        model.assignments.set(assignmentKey(serviceId, accountId, member.userId), {
+          serviceId,
+          accountId,
+          userId: member.userId,
+          email: member.email,
+          membership: member,
+        });
+      }
     }
   }
   return locked;
