@@ -5,6 +5,7 @@ import { addMember, removeMember } from '#domain/access/members';
 import { MembershipEntity } from '#domain/access/membership.entity';
 import { countCalls } from '#domain/db/call-counter';
 import { writtenBy } from '#domain/db/written-by';
+import { setPartnerAccess } from '#domain/delegation/partner-access';
 import { ServiceAccountEntity } from '#domain/delegation/service-account.entity';
 import { ServiceAssignmentEntity } from '#domain/delegation/service-assignment.entity';
 import { grantServiceAccess, listServiceCandidates, revokeServiceAccess } from '#domain/delegation/service-assignments';
@@ -386,12 +387,23 @@ describe('creating a service', () => {
     const w = world;
     const technician = await member(w.admin, w.owner.id, 'partner-technician');
     const elsewhere = await createOrg(w.admin, w.provider.id, 'customer');
+    const locked = await createOrg(w.admin, w.owner.id, 'customer');
+    const lockedAdmin = await member(w.admin, locked.id, 'customer-admin', true);
+    await setPartnerAccess(as(lockedAdmin, 'partner-access:write'), locked.id, { enabled: false }, { ifMatch: null }, actor);
     const create = (caller: Caller, body: Partial<Parameters<typeof createService>[2]>) =>
       createService(as(caller, 'service:write'), w.owner.id, { providerOrgId: w.provider.id, name: 'S', accountIds: [], ...body }, actor);
 
     await expect(create(technician, {})).rejects.toMatchObject({ statusCode: 403 });
-    // partner-admin does not carry application:read, which channel-admin does: no escalation.
-    await expect(create(w.ownerAdmin, { role: 'channel-admin' })).rejects.toMatchObject({ statusCode: 403 });
+    // A customer that switched partner access off admits nothing from above: its partner cannot share it.
+    await expect(create(w.ownerAdmin, { accountIds: [locked.id] })).rejects.toMatchObject({
+      statusCode: 403,
+      extensions: { rule: 'no-escalation' },
+    });
+    // A service reaches each account alone: no role that creates, moves or deletes orgs.
+    await expect(create(w.ownerAdmin, { role: 'partner-admin' })).rejects.toMatchObject({
+      statusCode: 400,
+      errors: [{ path: 'body.role' }],
+    });
     await expect(create(w.ownerAdmin, { role: 'partner-technician', accountIds: [at(w.accounts, 0)] })).rejects.toMatchObject({
       statusCode: 400,
       errors: [{ path: 'body.accountIds' }],
