@@ -5,7 +5,7 @@ import { ApiKeyEntity } from '../delegation/api-key.entity.ts';
 import { ExternalAdminEntity } from '../delegation/external-admin.entity.ts';
 import { ImpersonationEntity } from '../delegation/impersonation.entity.ts';
 import { maxSessionMinutes } from '../delegation/partner-access.ts';
-import { ServiceAssignmentEntity } from '../delegation/service-assignment.entity.ts';
+import { ServiceAssignmentEntity, type ServiceAssignmentItem } from '../delegation/service-assignment.entity.ts';
 import type { OrgItem } from '../orgs/org.entity.ts';
 import { OrgPath } from '../orgs/org-path.ts';
 import { impersonationRole, type PrincipalType } from './caller.ts';
@@ -33,6 +33,8 @@ export interface AccessHolder {
   grant: Grant;
   /** A cursor that resumes this holder's source right after it. */
   after: string;
+  /** A service assignment whose user has since left the provider (or left and came back): it grants nothing. */
+  lapsed?: boolean;
 }
 
 export interface SourcePage {
@@ -136,6 +138,19 @@ const externalAdminsOf = (orgId: string, now: number): AccessSource => ({
   },
 });
 
+/**
+ * The assignments whose membership of the provider still lives (the one they
+ * were made under: not removed, nor removed and made again). One BatchGet of
+ * those memberships, only when the page holds assignments.
+ */
+const livingAssignments = async (items: readonly ServiceAssignmentItem[]): Promise<Set<ServiceAssignmentItem>> => {
+  if (items.length === 0) return new Set();
+  const keys = [...new Map(items.map((item) => [`${item.userId} ${item.providerOrgId}`, item])).values()];
+  const { data } = await MembershipEntity.get(keys.map((item) => ({ userId: item.userId, orgId: item.providerOrgId }))).go();
+  const since = new Map(data.map((membership) => [`${membership.userId} ${membership.orgId}`, membership.createdAt]));
+  return new Set(items.filter((item) => since.get(`${item.userId} ${item.providerOrgId}`) === item.memberSince));
+};
+
 /** Assignments to the account through one live link; leftovers of an earlier link grant nothing and are skipped. */
 const assignmentsTo = (accountId: string, link: string): AccessSource => {
   const [serviceId = '', linkId = ''] = link.split(':');
@@ -147,14 +162,16 @@ const assignmentsTo = (accountId: string, link: string): AccessSource => {
         .assignmentsOfService({ serviceId, accountId })
         .where((attr, { eq }) => eq(attr.linkId, linkId))
         .go({ cursor, limit });
+      const living = await livingAssignments(page.data);
       return {
         cursor: page.cursor,
         holders: page.data.map((item) => ({
           principalType: 'user',
           principalId: item.userId,
           email: item.email,
-          grant: { kind: 'service', orgId: accountId, role: item.role, serviceId, linkId },
+          grant: { kind: 'service', orgId: accountId, role: item.role, serviceId, linkId, ownerOrgId: item.ownerOrgId },
           after: assignmentCursor.toCursor({ serviceId, accountId, userId: item.userId }),
+          ...(living.has(item) ? {} : { lapsed: true }),
         })),
       };
     },
@@ -227,7 +244,7 @@ export const withImpersonators = async (holders: readonly AccessHolder[]): Promi
 
 /** The holders whose grant reaches the org now (an expired, ended or orphaned grant does not). */
 export const reachingHolders = (holders: readonly AccessHolder[], org: OrgItem, now: number = Date.now()): AccessHolder[] =>
-  holders.filter((holder) => reaches(holder.grant, org, now));
+  holders.filter((holder) => !holder.lapsed && reaches(holder.grant, org, now));
 
 /** A source read to its end, page after page (dry runs only: listings read one page). */
 export const readAll = async (source: AccessSource): Promise<AccessHolder[]> => {

@@ -47,7 +47,9 @@ export const grantLabel = (grant: Grant): string => {
  * Which orgs a grant applies to. Memberships and API keys reach the org they
  * are held at and its whole subtree; external administrators, service
  * assignments and impersonation sessions reach exactly one org: the
- * customer, the account (while the account's link to the service lives), the
+ * customer, the account (while the account's link to the service lives and
+ * it is still a direct child of the service's owner: an account moved
+ * elsewhere leaves the service's reach with its old parent), the
  * session's customer (while the session runs and its impersonator still
  * carries `impersonate` there).
  */
@@ -59,7 +61,11 @@ export const reaches = (grant: Grant, org: OrgRef, now: number = Date.now()): bo
     case 'external-admin':
       return grant.orgId === org.orgId && grant.expiresAt * 1000 > now;
     case 'service':
-      return grant.orgId === org.orgId && (org.serviceLinks ?? []).includes(`${grant.serviceId}:${grant.linkId}`);
+      return (
+        grant.orgId === org.orgId &&
+        (org.serviceLinks ?? []).includes(`${grant.serviceId}:${grant.linkId}`) &&
+        OrgPath.ids(org.path).at(-2) === grant.ownerOrgId
+      );
     case 'impersonation':
       return (
         grant.orgId === org.orgId &&

@@ -1,5 +1,6 @@
 import { db } from '../db/service.ts';
 import { ImpersonationEntity } from '../delegation/impersonation.entity.ts';
+import type { ServiceAssignmentItem } from '../delegation/service-assignment.entity.ts';
 import { UnauthorizedError } from '../shared/errors.ts';
 import { type Caller, impersonationRole } from './caller.ts';
 import type { RoleName } from './roles.ts';
@@ -31,6 +32,8 @@ export interface ServiceGrant {
   role: RoleName;
   serviceId: string;
   linkId: string;
+  /** The service's owner: the account must still be one of its direct children. */
+  ownerOrgId: string;
 }
 
 export interface ImpersonationGrant {
@@ -86,24 +89,28 @@ const grantsPageSize = 200;
  * Every item of a user's partition in the `grants` collection (memberships,
  * external-admin grants, service assignments, requester grants): one Query, paged only for
  * unusual principals. Expired external-admin grants are dropped here, so
- * expiry ends them on the next call although TTL removes them later.
+ * expiry ends them on the next call although TTL removes them later; so are
+ * service assignments whose user has left the provider org since.
  */
 const loadUserGrants = async (userId: string, nowSeconds: number): Promise<CallerGrants> => {
   const grants: Grant[] = [];
   const requesters: RequesterGrant[] = [];
+  const memberships: { orgId: string; createdAt: string }[] = [];
+  const assignments: ServiceAssignmentItem[] = [];
   let cursor: string | null = null;
   do {
     const page: Awaited<ReturnType<ReturnType<typeof db.collections.grants>['go']>> = await db.collections
       .grants({ userId })
       .go({ cursor, limit: grantsPageSize });
-    for (const item of page.data.membership) grants.push({ kind: 'membership', orgId: item.orgId, role: item.role, builtIn: item.builtIn });
+    for (const item of page.data.membership) {
+      grants.push({ kind: 'membership', orgId: item.orgId, role: item.role, builtIn: item.builtIn });
+      memberships.push(item);
+    }
     for (const item of page.data.externalAdmin) {
       if (item.expiresAt > nowSeconds)
         grants.push({ kind: 'external-admin', orgId: item.orgId, role: item.role, expiresAt: item.expiresAt });
     }
-    for (const item of page.data.serviceAssignment) {
-      grants.push({ kind: 'service', orgId: item.accountId, role: item.role, serviceId: item.serviceId, linkId: item.linkId });
-    }
+    assignments.push(...page.data.serviceAssignment);
     for (const item of page.data.requester) {
       requesters.push({
         kind: 'requester',
@@ -115,6 +122,19 @@ const loadUserGrants = async (userId: string, nowSeconds: number): Promise<Calle
     }
     cursor = page.cursor;
   } while (cursor);
+  // An assignment holds only while its user is still the member of the provider it was made for (the same partition: no extra read).
+  const memberSince = new Map(memberships.map((item) => [item.orgId, item.createdAt]));
+  for (const item of assignments) {
+    if (memberSince.get(item.providerOrgId) !== item.memberSince) continue;
+    grants.push({
+      kind: 'service',
+      orgId: item.accountId,
+      role: item.role,
+      serviceId: item.serviceId,
+      linkId: item.linkId,
+      ownerOrgId: item.ownerOrgId,
+    });
+  }
   return { grants, requesters };
 };
 

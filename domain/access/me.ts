@@ -1,6 +1,7 @@
 import type { OrgKind } from '../orgs/kinds.ts';
 import { readOrgs } from '../orgs/org-store.ts';
 import type { Caller } from './caller.ts';
+import { reaches } from './decide.ts';
 import { type Grant, loadGrants } from './grants.ts';
 import type { RoleName } from './roles.ts';
 
@@ -50,13 +51,19 @@ export const describeMe = async (caller: Caller): Promise<MeView> => {
         serviceId: null,
         expiresAt: new Date(grant.expiresAt * 1000).toISOString(),
       })),
-      ...of('service').map((grant) => ({
-        ...named(grant.orgId),
-        kind: 'service' as const,
-        role: grant.role,
-        serviceId: grant.serviceId,
-        expiresAt: null,
-      })),
+      // An assignment whose account left the service (or its owner) grants nothing: it is not listed.
+      ...of('service')
+        .filter((grant) => {
+          const org = orgs.get(grant.orgId);
+          return org !== undefined && reaches(grant, org);
+        })
+        .map((grant) => ({
+          ...named(grant.orgId),
+          kind: 'service' as const,
+          role: grant.role,
+          serviceId: grant.serviceId,
+          expiresAt: null,
+        })),
     ],
     impersonation: session
       ? {

@@ -1,6 +1,7 @@
 import { membershipAudit } from '../access/membership.audit.ts';
 import { applicationAudit } from '../applications/application.audit.ts';
 import { apiKeyAudit, externalAdminAudit, impersonationAudit, serviceAssignmentAudit } from '../delegation/delegation.audit.ts';
+import { serviceAccountAudit, serviceRelationshipAudit } from '../delegation/service.audit.ts';
 import { orgAudit } from '../orgs/org.audit.ts';
 import { configAudit, profileAudit } from '../partners/partners.audit.ts';
 import {
@@ -26,6 +27,8 @@ export const auditCatalog: Readonly<Record<string, CatalogEntry>> = {
   membership: { audited: membershipAudit },
   externalAdmin: { audited: externalAdminAudit },
   serviceAssignment: { audited: serviceAssignmentAudit },
+  serviceRelationship: { audited: serviceRelationshipAudit },
+  serviceAccount: { audited: serviceAccountAudit },
   impersonation: { audited: impersonationAudit },
   impersonationListing: {
     internal: 'where a session is listed (one pointer per org on its path); the session item records its start and end',

@@ -3,8 +3,11 @@ import type { Actor, Caller } from '../access/caller.ts';
 import { addMember } from '../access/members.ts';
 import type { Permission } from '../access/permissions.ts';
 import type { RoleName } from '../access/roles.ts';
+import { findUserIdByEmail } from '../access/users.ts';
 import { seedDemoSession } from '../delegation/demo-session.ts';
 import { addExternalAdmin } from '../delegation/external-admins.ts';
+import { grantServiceAccess } from '../delegation/service-assignments.ts';
+import { createService } from '../delegation/services.ts';
 import type { CreatableKind, CustomerType } from '../orgs/kinds.ts';
 import { createChildOrg } from '../orgs/orgs.ts';
 import { ConflictError } from '../shared/errors.ts';
@@ -76,6 +79,8 @@ export const demoUsers: DemoUser[] = [
   user('auditor@northwind.test', 'read-only', 'org_northwind'),
   user('admin@fabrikam.test', 'partner-admin', 'org_fabrikam', true),
   user('consultant@litware.test', 'partner-technician', 'org_litware'),
+  user('admin@litware.test', 'partner-admin', 'org_litware', true),
+  user('engineer@litware.test', 'partner-technician', 'org_litware'),
 ];
 
 /** A user of another org administering one customer (delegated administration), for a year from seeding. */
@@ -89,6 +94,17 @@ export interface DemoExternalAdmin {
 export const demoExternalAdmins: DemoExternalAdmin[] = [
   { email: 'consultant@litware.test', role: 'customer-admin', orgId: 'org_coho', orgName: nameOf('org_coho') },
 ];
+
+/** A service relationship: Contoso shares five customers with Litware, whose engineer works on two of them. */
+export const demoService = {
+  serviceId: 'svc_contosobackup',
+  ownerOrgId: 'org_contoso',
+  providerOrgId: 'org_litware',
+  name: 'Managed backup',
+  role: 'read-only' as RoleName,
+  accountIds: ['org_alpine', 'org_bluey', 'org_coho', 'org_contosoit', 'org_lab'],
+  assigned: { email: 'engineer@litware.test', accountIds: ['org_alpine', 'org_bluey'] },
+};
 
 const ignoreExisting = async (write: () => Promise<unknown>): Promise<void> => {
   try {
@@ -125,5 +141,10 @@ export const seedDemo = async (
   }
   await seedDemoSession('tech@contoso.test', 'org_alpine', actor.requestId);
   const requesters = await seedPortalDemo(platformAdmin, actor);
+  const { serviceId, ownerOrgId, assigned, ...service } = demoService;
+  await ignoreExisting(() => createService(as('service:write'), ownerOrgId, service, actor, { serviceId }));
+  const engineerId = await findUserIdByEmail(assigned.email);
+  // Granting twice changes nothing, so a kept DATA_DIR seeds the same.
+  if (engineerId) await grantServiceAccess(platformAdmin, serviceId, { userIds: [engineerId], accountIds: assigned.accountIds }, actor);
   return { orgs: demoOrgs, users: demoUsers, externalAdmins: demoExternalAdmins, requesters };
 };

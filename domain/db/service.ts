@@ -7,6 +7,8 @@ import { ApiKeyEntity } from '../delegation/api-key.entity.ts';
 import { ExternalAdminEntity } from '../delegation/external-admin.entity.ts';
 import { ImpersonationEntity } from '../delegation/impersonation.entity.ts';
 import { ImpersonationListingEntity } from '../delegation/impersonation-listing.entity.ts';
+import { ServiceRelationshipEntity } from '../delegation/service.entity.ts';
+import { ServiceAccountEntity } from '../delegation/service-account.entity.ts';
 import { ServiceAssignmentEntity } from '../delegation/service-assignment.entity.ts';
 import { IdempotencyEntity } from '../idempotency/idempotency.entity.ts';
 import { MoveJobEntity } from '../orgs/move-job.entity.ts';
@@ -34,6 +36,8 @@ export const db = new Service(
     membership: MembershipEntity,
     externalAdmin: ExternalAdminEntity,
     serviceAssignment: ServiceAssignmentEntity,
+    serviceRelationship: ServiceRelationshipEntity,
+    serviceAccount: ServiceAccountEntity,
     impersonation: ImpersonationEntity,
     impersonationListing: ImpersonationListingEntity,
     apiKey: ApiKeyEntity,

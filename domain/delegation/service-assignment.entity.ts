@@ -12,6 +12,10 @@ import { writtenByAttribute } from '../db/written-by.ts';
  * service, drops that link from the account in one write, which ends every
  * assignment to it at once even if deleting the assignment items is cut short;
  * re-adding the account makes a new link, so leftovers never come back to life.
+ * Likewise it holds only while the user is still the member of the provider
+ * org it was made for (`memberSince` is that membership's `createdAt`): a user
+ * who leaves the provider loses it on the next call, and being invited again
+ * later does not bring it back.
  */
 export const ServiceAssignmentEntity = new Entity(
   {
@@ -27,6 +31,8 @@ export const ServiceAssignmentEntity = new Entity(
       /** The service's role, copied when assigned: a service's role never changes. */
       role: { type: roleNames, required: true, readOnly: true },
       email: { type: 'string', required: true },
+      /** The `createdAt` of the user's membership of the provider org when assigned: the assignment lives and dies with that membership. */
+      memberSince: { type: 'string', required: true, readOnly: true },
       createdAt: { type: 'string', required: true, readOnly: true },
       writtenBy: writtenByAttribute,
     },

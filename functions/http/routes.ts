@@ -11,6 +11,7 @@ import { portalGroup, portalPeopleRoutes } from './routes/portal.ts';
 import { portalDocumentRoutes } from './routes/portal-documents.ts';
 import { portalWorkRoutes } from './routes/portal-work.ts';
 import { serviceGroup, serviceRoutes } from './routes/service.ts';
+import { servicesGroup, servicesRoutes } from './routes/services.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { problem } from './schemas/common.ts';
 
@@ -32,6 +33,7 @@ export const groups = {
   applications: applicationsGroup,
   impersonation: impersonationGroup,
   portal: portalGroup,
+  services: servicesGroup,
 } as const satisfies Record<string, RouteGroup>;
 
 export const routes = [
@@ -48,6 +50,7 @@ export const routes = [
   ...ticketRoutes,
   ...portalWorkRoutes,
   ...portalDocumentRoutes,
+  ...servicesRoutes,
 ] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof routes)[number]['id'];

@@ -178,14 +178,23 @@ const samples = (): Record<string, unknown> => ({
   assetId: 'ast_1',
   docId: 'doc_1',
   quoteId: 'quo_1',
+  serviceId: 'svc_1',
+  providerOrgId: ids.otherPartner,
+  accountIds: [ids.customer],
+  addAccountIds: [ids.customer],
+  removeAccountIds: [ids.customer],
+  mode: 'grant',
 });
+
+/** Query-string samples where a field of the same name is a list in a body (`accountIds=a,b`). */
+const querySamples = (): Record<string, unknown> => ({ accountIds: ids.customer });
 
 const shapeOf = (schema: ZodType | undefined): Record<string, ZodType> => (schema ? ((schema as ZodObject).shape ?? {}) : {});
 
 /** The smallest valid object for a schema: its required fields, from `samples`. */
 const validFor = (schema: ZodType | undefined, what: string): Record<string, unknown> => {
   if (!schema) return {};
-  const known = samples();
+  const known = { ...samples(), ...(what.endsWith(' query') ? querySamples() : {}) };
   const value: Record<string, unknown> = {};
   for (const name of Object.keys(shapeOf(schema))) {
     if (shapeOf(schema)[name]?.safeParse(undefined).success) continue;
@@ -232,7 +241,8 @@ const wrongQueryValues: [string, string][] = [
 
 /** Path parameter values that are not ids of the right kind: [name, raw path segment, decoded value]. */
 const badIds = (param: string): [string, string][] => {
-  const prefix = param === 'userId' ? 'usr' : param === 'keyId' ? 'key' : param === 'impId' ? 'imp' : 'org';
+  const prefixes: Record<string, string> = { userId: 'usr', keyId: 'key', impId: 'imp', serviceId: 'svc' };
+  const prefix = prefixes[param] ?? 'org';
   const other = prefix === 'org' ? 'usr' : 'org';
   return [
     ['the wrong prefix', `${other}_abc`],

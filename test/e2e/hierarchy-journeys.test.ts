@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '#functions/http/routes';
 import type { LocalRuntime } from '#infra/local/runtime';
-import { anonymous, demoOrg, demoUser, signIn, startDemoRuntime } from './support/demo.ts';
+import { anonymous, demoOrg, demoService, demoUser, signIn, startDemoRuntime } from './support/demo.ts';
 import {
   allPages,
   type Breadcrumb,
@@ -730,6 +730,8 @@ describe('as an outsider (a valid token, no memberships)', () => {
     listQuotes: {},
     createQuote: { body: { title: 'Cheap', currency: 'EUR', lines: [{ description: 'x', quantity: 1, unitAmount: 1 }] } },
     getPortalSummary: {},
+    createService: { body: { providerOrgId: demoOrg.fabrikam, name: 'Outsider service', accountIds: [] } },
+    listServices: {},
   };
   /** Every route addressed to an org (`/v1/orgs/{orgId}…`, and later `{customerId}`, `{partnerId}`…). */
   const orgRoutes = routes.filter((route) => /^\/v1\/orgs\/\{\w+\}/.test(route.path));
@@ -756,12 +758,43 @@ describe('as an outsider (a valid token, no memberships)', () => {
     },
   );
 
+  /** A request each service route accepts as valid, so that only scope decides the answer. */
+  const validServiceRequests = (): Record<string, RequestOptions> => ({
+    getService: {},
+    updateService: { body: { status: 'ended' } },
+    listServiceCandidates: { query: { mode: 'grant', accountIds: demoOrg.alpine } },
+    grantServiceAccess: { body: { userIds: [someUserId], accountIds: [demoOrg.alpine] } },
+    revokeServiceAccess: { body: { userIds: [someUserId], accountIds: [demoOrg.alpine] } },
+  });
+  /** Every route addressed to a service (`/v1/services/{serviceId}…`). */
+  const serviceRoutes = routes.filter((route) => /^\/v1\/services\/\{serviceId\}/.test(route.path));
+
+  it('has a valid request for every service route in the route table', () => {
+    expect(serviceRoutes.map((route) => route.id).sort()).toEqual(Object.keys(validServiceRequests()).sort());
+  });
+
+  it.each(serviceRoutes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s answers 404 for the seeded service exactly as for a missing one',
+    async (_, route) => {
+      const sample = validServiceRequests()[route.id] ?? {};
+      const details = new Set<string>();
+      for (const serviceId of [demoService.id, `svc_${randomBytes(10).toString('hex')}`]) {
+        const reply = await outsider.request(route.method, route.path.replace('{serviceId}', serviceId), sample);
+
+        details.add(expectProblem(reply, 404, 'not-found').detail);
+      }
+      expect([...details]).toEqual(['The service was not found']);
+    },
+  );
+
   it('changed nothing with all those calls', async () => {
     const contoso = expectJson(await partnerAdmin.get<Page<Org>>(orgPath(demoOrg.contoso, '/children'), { query: { q: 'outsider' } }), 200);
     const members = expectJson(await partnerAdmin.get<Page<Member>>(orgPath(demoOrg.alpine, '/members')), 200);
 
     expect(contoso.items).toEqual([]);
     expect(members.items.map((member) => member.email)).not.toContain('stranger@elsewhere.test');
+    const service = expectJson(await partnerAdmin.get<{ status: string; version: number }>(`/v1/services/${demoService.id}`), 200);
+    expect(service).toMatchObject({ status: 'active', version: 1 });
   });
 
   it('without a token, or with a forged one, gets 401 everywhere but the public routes', async () => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type AccessItem, listAccess } from '#domain/access/access-list';
 import type { Caller } from '#domain/access/caller';
 import { explainAccess } from '#domain/access/explain';
-import { addMember, type MemberView } from '#domain/access/members';
+import { addMember, type MemberView, removeMember } from '#domain/access/members';
 import type { RoleName } from '#domain/access/roles';
 import { countCalls } from '#domain/db/call-counter';
 import { addExternalAdmin } from '#domain/delegation/external-admins';
@@ -66,6 +66,7 @@ beforeAll(async () => {
   await invite('external', world.partnerB.id, 'read-only');
   await invite('expired', world.partnerB.id, 'read-only');
   await invite('provider', world.partnerB.id, 'partner-technician');
+  await invite('leaver', world.partnerB.id, 'partner-technician');
   await invite('sibling', world.customerA.id, 'customer-user');
 
   await addExternalAdmin(
@@ -88,6 +89,9 @@ beforeAll(async () => {
   ids.serviceId = service.serviceId;
   await service.assign(person('provider').userId, person('provider').email);
   await service.assign(person('expired').userId, person('expired').email, 'lnkold');
+  // Assigned, then gone from the provider: the assignment stays in the table but holds nothing.
+  await service.assign(person('leaver').userId, person('leaver').email);
+  await removeMember(as(world.admin, 'member:write'), world.partnerB.id, person('leaver').userId, { ifMatch: null }, actor);
   ids.session = await sessionIn(customer.id, person('technician').userId, person('technician').email);
   ids.endedSession = await sessionIn(customer.id, person('technician').userId, person('technician').email, { ended: true });
 });
@@ -147,9 +151,10 @@ describe('GET /v1/orgs/{orgId}/access', () => {
     expect(result.nextCursor).toBeNull();
     expect(JSON.stringify(result)).not.toContain(person('sibling').userId);
     expect(JSON.stringify(result)).not.toContain(person('expired').userId);
+    expect(JSON.stringify(result)).not.toContain(person('leaver').userId);
     // Authorization (org, grants); one Query per source: members and keys of 4 orgs, external admins, 1 service link,
-    // sessions; then the running session's impersonator's grants.
-    expect(calls.byCommand).toEqual({ GetItemCommand: 1, QueryCommand: 1 + 8 + 3 + 1 });
+    // sessions; then the running session's impersonator's grants, and the assigned users' memberships of the provider.
+    expect(calls.byCommand).toEqual({ GetItemCommand: 1, QueryCommand: 1 + 8 + 3 + 1, BatchGetItemCommand: 1 });
   });
 
   it('pages through the same list, limit 2 at a time, nothing twice and nothing left out', async () => {
@@ -169,8 +174,9 @@ describe('GET /v1/orgs/{orgId}/access', () => {
     for (const hidden of ['org_root', world.channel.id, person('channelReader').userId, id('channelKey')]) {
       expect(JSON.stringify(result)).not.toContain(hidden);
     }
-    // Sources of partnerA and the customer (4 + 3), a COUNT per source above sight (4), the impersonator's grants.
-    expect(calls.byCommand).toEqual({ GetItemCommand: 1, QueryCommand: 1 + 7 + 4 + 1 });
+    // Sources of partnerA and the customer (4 + 3), a COUNT per source above sight (4), the impersonator's grants,
+    // the assigned users' memberships of the provider.
+    expect(calls.byCommand).toEqual({ GetItemCommand: 1, QueryCommand: 1 + 7 + 4 + 1, BatchGetItemCommand: 1 });
   });
 
   it('an external admin sees the customer alone: everything above it is counted', async () => {

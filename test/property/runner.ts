@@ -257,9 +257,16 @@ export class Runner {
 
     const { model } = world;
     const keyed = route.idempotent === true && parsed.idempotencyKey !== null;
-    const target = route.permission || spec.access ? (spec.target?.(parsed, ctx) ?? (parsed.params.orgId as string)) : null;
+    // A spec's own answer: a bare answer is judged on `target` (the portal); one with its target replaces both (services).
+    const scoped = spec.access?.(ctx, parsed);
+    const judged = typeof scoped === 'object' ? scoped : null;
+    const target = judged
+      ? judged.target
+      : route.permission || scoped
+        ? (spec.target?.(parsed, ctx) ?? (parsed.params.orgId as string))
+        : null;
     const permission = route.permission ? (spec.permission?.(parsed) ?? route.permission) : null;
-    const access = spec.access ? spec.access(ctx, parsed) : permission && target ? model.access(principal, target, permission) : 'allowed';
+    const access = judged ? judged.access : (scoped ?? (permission && target ? model.access(principal, target, permission) : 'allowed'));
     const denial = access === 'missing' || access === 'hidden' ? 404 : access === 'forbidden' || access === 'restricted' ? 403 : null;
     const cursor = parsed.query.cursor;
     const binding = spec.cursorBinding?.(parsed);

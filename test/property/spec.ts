@@ -86,10 +86,12 @@ export interface RouteSpec {
   /** The permission checked, when the request decides it (default: the route table's). */
   permission?: (call: ParsedCall) => Permission;
   /**
-   * Routes authorized otherwise than by the route's permission on one org (the client portal, where a
-   * requester grant may let a caller in): the model's answer, used instead of `model.access` on `target`.
+   * Routes authorized otherwise than by the route's permission on one org. A bare answer is judged on
+   * `target` (the client portal, where a requester grant may let a caller in); an answer with its target
+   * replaces `target` and `permission`, for a route addressed to something other than an org
+   * (`/v1/services/{serviceId}…`: a 404 must read the same whichever id it is about).
    */
-  access?: (ctx: Ctx, call: ParsedCall) => Access;
+  access?: (ctx: Ctx, call: ParsedCall) => Access | { access: Access; target: string };
   /** Lists whose cursor is bound to the list: the binding a valid cursor must carry. */
   cursorBinding?: (call: ParsedCall) => string;
   /** The rules behind the permission check: statuses, and what a success must look like. */

@@ -4,7 +4,7 @@ import { nameKey } from './model/rules.ts';
 import { expectPortalStoreMatchesModel } from './portal-store-check.ts';
 import { mismatch, stableJson } from './spec.ts';
 import { expectDetailsMatchModel } from './store-check-business.ts';
-import { itemsOf, scanTable } from './support/table.ts';
+import { itemsOf, type RawItem, scanTable } from './support/table.ts';
 
 const diff = (what: string, actual: readonly string[], expected: readonly string[]): void => {
   const missing = expected.filter((line) => !actual.includes(line));
@@ -135,10 +135,58 @@ export const expectStoreMatchesModel = async (model: Model): Promise<void> => {
     ),
     [...model.sessions.values()].flatMap((session) => session.listedUnder.map((orgId) => `${orgId} ${session.id} ${session.customerId}`)),
   );
+  expectServicesMatch(items, model);
   const stuck = itemsOf(items, 'idempotency').filter((record) => record.state !== 'completed');
   if (stuck.length > 0) mismatch(`idempotency locks left behind: ${stuck.map((r) => String(r.pk)).join(', ')}`);
   const moves = itemsOf(items, 'moveJob');
   if (moves.length > 0) mismatch(`move jobs left behind: ${moves.map((m) => String(m.moveId)).join(', ')}`);
   expectDetailsMatchModel(items, model);
   expectPortalStoreMatchesModel(items, model);
+};
+
+const setOf = (value: unknown): string[] => (value instanceof Set ? [...value] : Array.isArray(value) ? value : []).map(String);
+
+/**
+ * Services, their accounts, the links written into the account orgs and the
+ * assignments, against the model: every account's link item names the link its
+ * org holds, and every assignment item was made under its account's current link.
+ */
+const expectServicesMatch = (items: readonly RawItem[], model: Model): void => {
+  diff(
+    'services',
+    itemsOf(items, 'serviceRelationship').map((s) =>
+      stableJson([s.serviceId, s.ownerOrgId, s.providerOrgId, s.name, s.role, s.status, s.version]),
+    ),
+    [...model.services.values()].map((s) => stableJson([s.id, s.ownerOrgId, s.providerOrgId, s.name, s.role, s.status, s.version])),
+  );
+  const links = itemsOf(items, 'serviceAccount');
+  diff(
+    'service accounts',
+    links.map((link) => `${String(link.serviceId)} ${String(link.accountId)} ${String(link.status)}`),
+    [...model.services.values()].flatMap((s) => [...s.accounts].map((accountId) => `${s.id} ${accountId} linked`)),
+  );
+  const linkIdOf = new Map(links.map((link) => [`${String(link.serviceId)} ${String(link.accountId)}`, String(link.linkId)]));
+  diff(
+    'service links on orgs',
+    itemsOf(items, 'org').flatMap((org) => setOf(org.serviceLinks).map((link) => `${String(org.orgId)} ${link}`)),
+    links.flatMap((link) =>
+      model.orgs.has(String(link.accountId)) ? [`${String(link.accountId)} ${String(link.serviceId)}:${String(link.linkId)}`] : [],
+    ),
+  );
+  diff(
+    'service assignments',
+    itemsOf(items, 'serviceAssignment').map((a) =>
+      stableJson([
+        a.serviceId,
+        a.accountId,
+        a.userId,
+        a.email,
+        a.role,
+        a.linkId === linkIdOf.get(`${String(a.serviceId)} ${String(a.accountId)}`),
+      ]),
+    ),
+    [...model.assignments.values()].map((a) =>
+      stableJson([a.serviceId, a.accountId, a.userId, a.email, model.services.get(a.serviceId)?.role, true]),
+    ),
+  );
 };

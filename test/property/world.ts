@@ -9,13 +9,15 @@ import { createApiKey } from '#domain/delegation/api-keys';
 import { ExternalAdminEntity } from '#domain/delegation/external-admin.entity';
 import { addExternalAdmin } from '#domain/delegation/external-admins';
 import { setPartnerAccess } from '#domain/delegation/partner-access';
+import { grantServiceAccess } from '#domain/delegation/service-assignments';
+import { createService } from '#domain/delegation/services';
 import { createChildOrg } from '#domain/orgs/orgs';
 import { putConfig } from '#domain/partners/configs';
 import { putProfile } from '#domain/partners/profiles';
 import { rootOrgId } from '#domain/shared/ids';
 import { localAudience, localIssuer } from '#functions/authorizer/verify-token';
-import { Model, type ModelMembership, type ModelOrg, membershipKey, type Principal } from './model/model.ts';
-import { childKinds, type Kind, maxDepth, nameKey, type Role, roleNames, roleTable } from './model/rules.ts';
+import { assignmentKey, Model, type ModelMembership, type ModelOrg, membershipKey, type Principal } from './model/model.ts';
+import { childKinds, isServiceRole, type Kind, maxDepth, nameKey, type Role, roleNames, roleTable } from './model/rules.ts';
 import { buildPortal, type PortalPlan, portalPlanArb } from './portal-world.ts';
 import type { InProcessApi } from './support/api.ts';
 import { plantPastSession, sessionReasons, startSession } from './support/sessions.ts';
@@ -75,7 +77,25 @@ export interface WorldPlan {
   sessions: { pair: number; minutes: number; past: boolean; ticket: boolean }[];
   /** Portal roles, requesters and a little portal content (portal-world.ts). */
   portal: PortalPlan;
+  services: ServicePlan[];
 }
+
+/** A service an owner shares with a provider, and which provider members get which of its accounts. */
+export interface ServicePlan {
+  owner: number;
+  provider: number;
+  accounts: number[];
+  role: number;
+  assign: { person: number; account: number }[];
+  /** People made administrators of the owner and of the provider (when they hold nothing there yet), so some callers may act on it. */
+  admins: { owner: number; provider: number };
+  /** The first account, when a customer, gets a built-in admin who switches partner access off: assignments that stop at a restriction. */
+  lock: boolean;
+}
+
+/** Service ids that are prefixes of each other, like the org ids. */
+export const serviceIdPool: readonly string[] = ['svc_s', 'svc_s1', 'svc_s10'];
+export const serviceNamePool: readonly string[] = ['Backup', 'Backup 1', 'Security', 'Backup'];
 
 export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
   orgs: fc.array(
@@ -102,6 +122,21 @@ export const worldPlanArb: fc.Arbitrary<WorldPlan> = fc.record({
     },
   ),
   portal: portalPlanArb,
+  services: fc.array(
+    fc.record(
+      {
+        owner: fc.nat(),
+        provider: fc.nat(),
+        accounts: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        role: fc.nat(),
+        assign: fc.array(fc.record({ person: fc.nat(), account: fc.nat() }, { noNullPrototype: true }), { maxLength: 6 }),
+        admins: fc.record({ owner: fc.nat(), provider: fc.nat() }, { noNullPrototype: true }),
+        lock: fc.boolean(),
+      },
+      { noNullPrototype: true },
+    ),
+    { minLength: 1, maxLength: serviceIdPool.length },
+  ),
 });
 
 /** Who a generated call is made by. */
@@ -269,6 +304,8 @@ export const buildWorld = async (
   // Requesters and portal content, while the platform admin still reaches every customer.
   await buildPortal(model, plan.portal, adminUserId, emails, rounds);
 
+  const locked = await buildServices(model, plan.services, adminUserId, emails);
+
   const customers = [...model.orgs.values()].filter((org) => org.kind === 'customer');
   await addExternalAdmins(model, plan, emails, customers, adminUserId);
 
@@ -307,7 +344,7 @@ export const buildWorld = async (
   // Customers whose built-in administrator switched partner access off, as the customer's own admin does it.
   for (const [index, org] of customers.entries()) {
     const admin = model.membersOf(org.id).find((m) => m.builtIn && m.role === 'customer-admin');
-    if (!admin || !plan.restrict[index % plan.restrict.length]) continue;
+    if (!admin || !(plan.restrict[index % plan.restrict.length] || locked.has(org.id))) continue;
     await setPartnerAccess(as(admin.userId, 'partner-access:write'), org.id, { enabled: false }, { ifMatch: null }, setupActor);
     org.partnerAccess = false;
     org.version += 1;
@@ -473,6 +510,106 @@ const seedPartnerBusiness = async (model: Model, adminUserId: string, emails: re
   );
 };
 
+/**
+ * Services, made by the platform admin before any customer switches partner
+ * access off (so some of their accounts end up restricted): an owner with
+ * children shares some of them with a partner (one with members, when there
+ * is one), with a role that fits them all, and some provider members get some
+ * of the accounts. Returns the accounts to lock: customers given a built-in
+ * admin here, who then switches partner access off with the others.
+ */
+const buildServices = async (
+  model: Model,
+  plans: readonly ServicePlan[],
+  adminUserId: string,
+  emails: readonly string[],
+): Promise<Set<string>> => {
+  const locked = new Set<string>();
+  const admin = { principalId: adminUserId, principalType: 'user' as const };
+  const adminRoleOf: Record<Kind, Role> = {
+    platform: 'platform-admin',
+    channel: 'channel-admin',
+    partner: 'partner-admin',
+    customer: 'customer-admin',
+  };
+  /** Makes the first person from `person` on who holds nothing at the org its administrator (no one, when everyone holds something there). */
+  const makeAdmin = async (org: ModelOrg, person: number, builtIn = false): Promise<void> => {
+    const email = emails
+      .map((_, i) => emails[(person + i) % emails.length] as string)
+      .find((candidate) => {
+        const known = model.userIdByEmail.get(candidate);
+        return !known || !model.membership(known, org.id);
+      });
+    if (!email) return;
+    const role = adminRoleOf[org.kind];
+    const { userId } = await addMember(as(adminUserId, 'member:write'), org.id, { email, role, builtIn }, setupActor);
+    model.userIdByEmail.set(email, userId);
+    model.memberships.set(membershipKey(userId, org.id), { userId, email, orgId: org.id, role, builtIn, version: 1 });
+  };
+  for (const [index, planned] of plans.entries()) {
+    const owners = [...model.orgs.values()].filter((org) => org.kind !== 'customer' && model.children(org.id).length > 0);
+    const serviceId = serviceIdPool[index] as string;
+    if (owners.length === 0) return locked;
+    const owner = owners[planned.owner % owners.length] as ModelOrg;
+    const partners = [...model.orgs.values()].filter((org) => org.kind === 'partner' && org.id !== owner.id);
+    const staffed = partners.filter((org) => model.membersOf(org.id).length > 0);
+    const providers = staffed.length > 0 ? staffed : partners;
+    if (providers.length === 0) continue;
+    const provider = providers[planned.provider % providers.length] as ModelOrg;
+    const children = model.children(owner.id).filter((org) => org.id !== provider.id);
+    const accounts = children.length === 0 ? [] : [...new Set(planned.accounts.map((n) => children[n % children.length] as ModelOrg))];
+    const fitting = roleNames.filter(
+      (role) =>
+        isServiceRole(role) && accounts.every((account) => (roleTable[role].assignableAt as readonly Kind[]).includes(account.kind)),
+    );
+    if (fitting.length === 0) continue;
+    const role = fitting[planned.role % fitting.length] as Role;
+    const name = serviceNamePool[index % serviceNamePool.length] as string;
+    const accountIds = accounts.map((account) => account.id);
+    await makeAdmin(owner, planned.admins.owner);
+    await makeAdmin(provider, planned.admins.provider);
+    const [first] = accounts;
+    if (planned.lock && first?.kind === 'customer') {
+      await makeAdmin(first, planned.admins.owner + 1, true);
+      locked.add(first.id);
+    }
+    await createService(as(adminUserId, 'service:write'), owner.id, { providerOrgId: provider.id, name, role, accountIds }, setupActor, {
+      serviceId,
+    });
+    model.services.set(serviceId, {
+      id: serviceId,
+      ownerOrgId: owner.id,
+      providerOrgId: provider.id,
+      name,
+      role,
+      status: 'active',
+      version: 1,
+      accounts: new Set(accountIds),
+    });
+    const members = model.membersOf(provider.id);
+    if (members.length === 0 || accountIds.length === 0) continue;
+    // One bulk grant per member, of the accounts planned for them.
+    const assignedTo = new Map<ModelMembership, Set<string>>();
+    for (const { person, account } of planned.assign) {
+      const member = members[person % members.length] as ModelMembership;
+      assignedTo.set(member, (assignedTo.get(member) ?? new Set()).add(accountIds[account % accountIds.length] as string));
+    }
+    for (const [member, granted] of assignedTo) {
+      await grantServiceAccess(admin, serviceId, { userIds: [member.userId], accountIds: [...granted] }, setupActor);
+      for (const accountId of granted) {
+        model.assignments.set(assignmentKey(serviceId, accountId, member.userId), {
+          serviceId,
+          accountId,
+          userId: member.userId,
+          email: member.email,
+          membership: member,
+        });
+      }
+    }
+  }
+  return locked;
+};
+
 /** Splits work into rounds, in order, so that no two items of a round share a key: each round may run in parallel. */
 export const rounds = <T>(items: readonly T[], keysOf: (item: T) => string[]): T[][] => {
   const out: { items: T[]; keys: Set<string> }[] = [];
@@ -526,6 +663,15 @@ export const describeWorld = (world: World): string => {
   for (const session of model.sessions.values()) {
     const state = session.endReason ?? (model.isRunning(session) ? 'running' : 'expired');
     lines.push(`session ${session.id} of ${model.emailOf(session.impersonatorId)?.split('.')[0]} in ${session.customerId}: ${state}`);
+  }
+  for (const service of model.services.values()) {
+    const assigned = model
+      .assignmentsOf(service.id)
+      .map((a) => `${a.userId}→${a.accountId}${model.assignmentLives(a) ? '' : ' (dead)'}`)
+      .join(' ');
+    lines.push(
+      `${service.id} "${service.name}" ${service.status} v${service.version} ${service.ownerOrgId} → ${service.providerOrgId} as ${service.role}: [${[...service.accounts].join(' ')}]${assigned ? `  {${assigned}}` : ''}`,
+    );
   }
   return lines.join('\n');
 };

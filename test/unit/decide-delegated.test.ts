@@ -10,7 +10,7 @@ const restricted = { ...customer, partnerAccess: false };
 
 const membership = (orgId: string, role: Grant['role']): Grant => ({ kind: 'membership', orgId, role, builtIn: false });
 const external: Grant = { kind: 'external-admin', orgId: 'org_c1', role: 'customer-admin', expiresAt: inAnHour };
-const assignment: Grant = { kind: 'service', orgId: 'org_c1', role: 'read-only', serviceId: 'svc_1', linkId: 'lnk1' };
+const assignment: Grant = { kind: 'service', orgId: 'org_c1', role: 'read-only', serviceId: 'svc_1', linkId: 'lnk1', ownerOrgId: 'org_p1' };
 const key: Grant = { kind: 'api-key', orgId: 'org_p1', role: 'partner-admin', keyId: 'key_1' };
 const session = (impersonatorGrants: Grant[], extra: Partial<Extract<Grant, { kind: 'impersonation' }>> = {}): Grant => ({
   kind: 'impersonation',
@@ -37,6 +37,14 @@ describe('decide: delegated grants', () => {
     expect(decide([assignment], { ...customer, serviceLinks: [] }, 'org:read', now)).toMatchObject({ rule: 'out-of-scope' });
     // The account was removed and added again: a new link, and the old assignment stays dead.
     expect(decide([assignment], { ...customer, serviceLinks: ['svc_1:lnk2'] }, 'org:read', now)).toMatchObject({ rule: 'out-of-scope' });
+  });
+
+  it('stops a service assignment once its account is no longer a direct child of the service’s owner', () => {
+    const moved = { ...customer, path: '/org_root/org_ch/org_p10/org_c1' };
+    const deeper = { ...customer, path: '/org_root/org_ch/org_p1/org_sub/org_c1' };
+
+    expect(decide([assignment], moved, 'org:read', now)).toMatchObject({ allowed: false, rule: 'out-of-scope' });
+    expect(decide([assignment], deeper, 'org:read', now)).toMatchObject({ allowed: false, rule: 'out-of-scope' });
   });
 
   it('lets an API key act with its role over its org’s subtree and nowhere else', () => {

@@ -31,6 +31,7 @@ export const demoOrg = {
   fabrikam: 'org_fabrikam',
   tailspin: 'org_tailspin',
   litware: 'org_litware',
+  lucerne: 'org_lucerne',
 } as const;
 
 export const demoUser = {
@@ -47,6 +48,23 @@ export const demoUser = {
   otherPartnerAdmin: 'admin@fabrikam.test',
   /** partner-technician at Litware, and external admin (customer-admin) of Coho Winery. */
   consultant: 'consultant@litware.test',
+  /** partner-admin (built-in) at Litware, which provides Contoso's backup service. */
+  providerAdmin: 'admin@litware.test',
+  /** partner-technician at Litware, assigned to two of the service's five accounts (Alpine, Blue Yonder). */
+  providerEngineer: 'engineer@litware.test',
+} as const;
+
+/**
+ * The seeded service: Contoso shares five customers (Alpine, Blue Yonder, Coho,
+ * Contoso Internal IT, Contoso Lab) with Litware as `read-only`; Litware's
+ * engineer is assigned to Alpine and Blue Yonder.
+ */
+export const demoService = {
+  id: 'svc_contosobackup',
+  owner: 'org_contoso',
+  provider: 'org_litware',
+  accounts: ['org_alpine', 'org_bluey', 'org_coho', 'org_contosoit', 'org_lab'],
+  assigned: ['org_alpine', 'org_bluey'],
 } as const;
 
 /** Bootstrap (root org and platform admin) then the demo seed, as `npm start` does. */

@@ -1,3 +1,4 @@
+import { MembershipEntity } from '#domain/access/membership.entity';
 import type { RoleName } from '#domain/access/roles';
 import { writtenBy } from '#domain/db/written-by';
 import { ApiKeyEntity } from '#domain/delegation/api-key.entity';
@@ -46,8 +47,11 @@ export const serviceOn = async (accountId: string, providerOrgId: string, ownerO
     .add({ serviceLinks: [serviceLinkOf(serviceId, linkId)] })
     .set({ writtenBy: by() })
     .go();
+  // An assignment holds while the membership of the provider it was made under lives: it carries that membership's start.
   const assign = async (userId: string, email: string, link = linkId) => {
+    const membership = await MembershipEntity.get({ userId, orgId: providerOrgId }).go();
     await ServiceAssignmentEntity.create({
+      memberSince: membership.data?.createdAt ?? 'no-membership',
       userId,
       serviceId,
       accountId,

@@ -67,7 +67,23 @@ export const holdersOf = (model: Model, orgId: string): ModelHolder[] => {
       principalType: 'impersonation' as const,
       grant: model.grantsOf(model.sessionPrincipal(session.id))[0] as ModelGrant,
     }));
-  return [...members, ...external, ...sessions];
+  // Then the assignments to it of each service it is an account of (by service, then user), while they hold.
+  const assigned = [...model.services.values()]
+    .filter((service) => model.accountActive(service, orgId))
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .flatMap((service) =>
+      model
+        .assignmentsOf(service.id)
+        .filter((a) => a.accountId === orgId && model.membershipLives(a))
+        .sort((a, b) => (a.userId < b.userId ? -1 : 1))
+        .map((a) => ({
+          userId: a.userId,
+          email: a.email,
+          principalType: 'user' as const,
+          grant: { kind: 'service', orgId, role: service.role, serviceId: service.id } as ModelGrant,
+        })),
+    );
+  return [...members, ...external, ...assigned, ...sessions];
 };
 
 /** Whether the grant gets in, or is stopped by the org's partner-access restriction (only its own members get in then). */
@@ -82,7 +98,9 @@ export const grantRef = (grant: ModelGrant): Record<string, unknown> =>
       ? { kind: grant.kind, orgId: grant.orgId, role: grant.role, keyId: grant.keyId }
       : grant.kind === 'impersonation'
         ? { kind: grant.kind, orgId: grant.orgId, role: grant.role, impersonationId: grant.sessionId, expiresAt: grant.endsAt }
-        : { kind: grant.kind, orgId: grant.orgId, role: grant.role, expiresAt: new Date(grant.expiresAt * 1000).toISOString() };
+        : grant.kind === 'service'
+          ? { kind: grant.kind, orgId: grant.orgId, role: grant.role, serviceId: grant.serviceId }
+          : { kind: grant.kind, orgId: grant.orgId, role: grant.role, expiresAt: new Date(grant.expiresAt * 1000).toISOString() };
 
 /** `GET …/access` as the model expects it for this asker: the named items in order, and the count of those held above its sight. */
 export const expectedAccess = (model: Model, asker: Principal | null, orgId: string) => {
@@ -111,7 +129,9 @@ export const expectedAccess = (model: Model, asker: Principal | null, orgId: str
                     impersonatorId: grant.impersonatorId,
                     expiresAt: grant.endsAt,
                   }
-                : { kind: grant.kind, orgId: grant.orgId, expiresAt: new Date(grant.expiresAt * 1000).toISOString() },
+                : grant.kind === 'service'
+                  ? { kind: grant.kind, orgId: grant.orgId, serviceId: grant.serviceId }
+                  : { kind: grant.kind, orgId: grant.orgId, expiresAt: new Date(grant.expiresAt * 1000).toISOString() },
         effective: gets,
         ...(gets ? {} : { blockedBy: 'partner-access-off' }),
       };

@@ -90,7 +90,8 @@ export const sessionRole: Role = 'customer-admin';
  * reaching its subtree like a membership held there), external admins (one
  * customer, until they expire) and an impersonation session's one grant (its
  * customer, while it runs and its impersonator may still impersonate there).
- * A later kind (service assignment) is one more member of this union with its
+ * and a service assignment (one account of a service, while the account is in
+ * it and the assignment's membership of the provider lives). Each kind has its
  * own `reaches`; the partner-access restriction is `admitted` (only
  * memberships held at the org itself get in).
  */
@@ -98,7 +99,37 @@ export type ModelGrant =
   | { kind: 'membership'; orgId: string; role: Role; builtIn: boolean }
   | { kind: 'external-admin'; orgId: string; role: Role; expiresAt: number }
   | { kind: 'api-key'; orgId: string; role: Role; keyId: string }
-  | { kind: 'impersonation'; orgId: string; role: Role; sessionId: string; impersonatorId: string; endsAt: string };
+  | { kind: 'impersonation'; orgId: string; role: Role; sessionId: string; impersonatorId: string; endsAt: string }
+  /** A provider user assigned to one account of a service: reaches that account alone, while it is still in the service and still a direct child of the service's owner. */
+  | { kind: 'service'; orgId: string; role: Role; serviceId: string };
+
+/** A service relationship: an owner shares accounts (direct children) with a provider partner, with one role. */
+export interface ModelService {
+  id: string;
+  ownerOrgId: string;
+  providerOrgId: string;
+  name: string;
+  role: Role;
+  status: 'active' | 'ending' | 'ended';
+  version: number;
+  /** The accounts in the service now (each under a link of its own in the product). */
+  accounts: Set<string>;
+}
+
+/** A provider user assigned to an account of a service. */
+export interface ModelAssignment {
+  serviceId: string;
+  accountId: string;
+  userId: string;
+  email: string;
+  /**
+   * The user's membership of the provider it was made under. It holds only while
+   * that very membership lives: removed, or removed and invited again, and it is dead.
+   */
+  membership: ModelMembership;
+}
+
+export const assignmentKey = (serviceId: string, accountId: string, userId: string) => `${serviceId} ${accountId} ${userId}`;
 
 /**
  * The answers of the authorization rule: no such org, out of scope (404), in
@@ -186,6 +217,9 @@ export class Model {
   readonly sessions = new Map<string, ModelSession>();
   /** The client portal: requester grants (which reach no org) and what they see (portal.ts). */
   readonly portal = new PortalModel(this);
+  readonly services = new Map<string, ModelService>();
+  /** By `assignmentKey`; dead ones too (their items stay in the table until their account leaves the service). */
+  readonly assignments = new Map<string, ModelAssignment>();
 
   constructor(readonly rootId: string) {}
 
@@ -277,7 +311,15 @@ export class Model {
     const external: ModelGrant[] = [...this.externalAdmins.values()]
       .filter((grant) => grant.userId === principal.principalId && isLive(grant))
       .map((grant) => ({ kind: 'external-admin', orgId: grant.orgId, role: grant.role, expiresAt: grant.expiresAt }));
-    return [...memberships, ...external];
+    // Assignments whose membership of the provider still lives, in the order the user's partition holds them.
+    const assigned: ModelGrant[] = [...this.assignments.values()]
+      .filter((a) => a.userId === principal.principalId && this.membershipLives(a))
+      .sort((a, b) => (a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : a.accountId < b.accountId ? -1 : 1))
+      .flatMap((a) => {
+        const service = this.services.get(a.serviceId);
+        return service ? [{ kind: 'service' as const, orgId: a.accountId, role: service.role, serviceId: a.serviceId }] : [];
+      });
+    return [...memberships, ...external, ...assigned];
   }
 
   /**
@@ -285,7 +327,8 @@ export class Model {
    * org it is held at and everything below; an external admin its one
    * customer, until it expires; a session its customer alone, while it runs
    * and while its impersonator still holds `impersonate` there (the
-   * restriction aside: it stops the session, not its reach).
+   * restriction aside: it stops the session, not its reach); a service
+   * assignment its account alone, while the account is active in the service.
    */
   reaches(grant: ModelGrant, orgId: string): boolean {
     switch (grant.kind) {
@@ -297,6 +340,10 @@ export class Model {
       case 'impersonation': {
         const session = this.sessions.get(grant.sessionId);
         return grant.orgId === orgId && session !== undefined && this.isRunning(session) && this.impersonatorHolds(session);
+      }
+      case 'service': {
+        const service = this.services.get(grant.serviceId);
+        return grant.orgId === orgId && service !== undefined && this.accountActive(service, orgId);
       }
     }
   }
@@ -403,6 +450,36 @@ export class Model {
     return this.externalAdmins.get(membershipKey(userId, orgId));
   }
 
+  /** An account its service's users reach: still in the service, and still an org directly under the owner. */
+  accountActive(service: ModelService, accountId: string): boolean {
+    return service.accounts.has(accountId) && this.orgs.get(accountId)?.parentId === service.ownerOrgId;
+  }
+
+  /** The assignment's user is still the very member of the provider it was made for. */
+  membershipLives(assignment: ModelAssignment): boolean {
+    const service = this.services.get(assignment.serviceId);
+    return service !== undefined && this.memberships.get(membershipKey(assignment.userId, service.providerOrgId)) === assignment.membership;
+  }
+
+  /** An assignment that grants something (and so is listed and counted). */
+  assignmentLives(assignment: ModelAssignment): boolean {
+    const service = this.services.get(assignment.serviceId);
+    return service !== undefined && this.accountActive(service, assignment.accountId) && this.membershipLives(assignment);
+  }
+
+  assignmentsOf(serviceId: string, accountId?: string): ModelAssignment[] {
+    return [...this.assignments.values()].filter(
+      (a) => a.serviceId === serviceId && (accountId === undefined || a.accountId === accountId),
+    );
+  }
+
+  /** Whether the principal may see a service at all: it holds `service:read` or `service:write` on its owner or its provider. */
+  seesService(principal: Principal | null, service: ModelService): boolean {
+    return [service.ownerOrgId, service.providerOrgId].some((orgId) =>
+      (['service:read', 'service:write'] as const).some((permission) => this.access(principal, orgId, permission) === 'allowed'),
+    );
+  }
+
   /** The grants that reach an org, nearest the root first. */
   covering(principal: Principal | null, orgId: string): ModelGrant[] {
     return this.reaching(this.grantsOf(principal), orgId);
@@ -476,8 +553,10 @@ export class Model {
   }
 
   /**
-   * The orgs the principal can see at all: those its grants reach, the customers where it is a requester, and
-   * a session's customer (its token names it in its own claims).
+   * The orgs the principal can see at all: those its grants reach, the customers where it is a requester,
+   * a session's customer (its token names it in its own claims), and those a service it can see names (its
+   * owner, its provider, its accounts: what the owner chose to share with the provider, and the provider the
+   * owner chose).
    */
   visible(principal: Principal | null): Set<string> {
     const requesterOf = new Set(this.portal.requesterGrantsOf(principal).map((grant) => grant.customerId));
@@ -485,6 +564,10 @@ export class Model {
     if (principal?.kind === 'impersonation') {
       const session = this.sessions.get(principal.principalId);
       if (session) seen.add(session.customerId);
+    }
+    for (const service of this.services.values()) {
+      if (!this.seesService(principal, service)) continue;
+      for (const id of [service.ownerOrgId, service.providerOrgId, ...service.accounts]) seen.add(id);
     }
     return seen;
   }

@@ -132,6 +132,10 @@ export const roleNames = Object.keys(roleTable) as Role[];
 export const roleCarries = (role: Role, permission: string): boolean =>
   (roleTable[role].permissions as readonly string[]).includes(permission);
 
+/** A service's grant reaches its accounts alone: its role may not create, move or delete orgs. */
+export const isServiceRole = (role: Role): boolean =>
+  !(['org:create', 'org:move', 'org:delete'] as const).some((permission) => roleCarries(role, permission));
+
 /** Which kind may sit directly under which (a partner may hold sub-reseller partners). */
 export const childKinds: Record<Kind, readonly Kind[]> = {
   platform: ['channel'],

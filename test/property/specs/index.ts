@@ -32,6 +32,15 @@ import {
 } from './portal-people.ts';
 import { createAsset, createProject, listAssets, listProjects, setAssetRequesters, updateProject } from './portal-work.ts';
 import { getHealth, getMe, getOpenApi, listRoles } from './service.ts';
+import {
+  createService,
+  getService,
+  grantServiceAccess,
+  listServiceCandidates,
+  listServices,
+  revokeServiceAccess,
+  updateService,
+} from './services.ts';
 import { addTicketComment, createTicket, getTicket, listTicketComments, listTickets, updateTicket } from './tickets.ts';
 
 /**
@@ -108,4 +117,11 @@ export const routeSpecs: RouteSpecs = {
   acceptQuote,
   declineQuote,
   getPortalSummary,
+  createService,
+  listServices,
+  getService,
+  updateService,
+  listServiceCandidates,
+  grantServiceAccess,
+  revokeServiceAccess,
 };

@@ -248,7 +248,8 @@ export const listAncestorOrgs: RouteSpec = {
   allowed: (ctx, call) => {
     const { model, principal } = ctx;
     const lineage = model.lineage(call.params.orgId as string);
-    const granted = new Set(model.grantsOf(principal).map((grant) => grant.orgId));
+    // From the highest grant that reaches the org: one that reaches a single org (a service assignment) starts at that org.
+    const granted = new Set(model.covering(principal, call.params.orgId as string).map((grant) => grant.orgId));
     const from = lineage.findIndex((id) => granted.has(id));
     const expected = lineage.slice(from).map((id) => ({ id, name: model.org(id)?.name, kind: model.org(id)?.kind }));
     return {

@@ -78,7 +78,8 @@ export const getMe: RouteSpec = {
       const expected = grants.flatMap((grant) =>
         grant.kind === 'membership' ? [{ ...named(grant.orgId), role: grant.role, builtIn: grant.builtIn }] : [],
       );
-      const delegated = grants.flatMap((grant) =>
+      // External admin grants, and service accounts the caller reaches now (assignments that grant nothing are not listed).
+      const delegated = grants.flatMap((grant): Record<string, unknown>[] =>
         grant.kind === 'external-admin'
           ? [
               {
@@ -89,7 +90,9 @@ export const getMe: RouteSpec = {
                 expiresAt: new Date(grant.expiresAt * 1000).toISOString(),
               },
             ]
-          : [],
+          : grant.kind === 'service' && model.reaches(grant, grant.orgId)
+            ? [{ ...named(grant.orgId), kind: 'service', role: grant.role, serviceId: grant.serviceId, expiresAt: null }]
+            : [],
       );
       const sort = (items: unknown[]) => items.map((item) => JSON.stringify(item, Object.keys(item as object).sort())).sort();
       if (!sameJson(sort(me?.memberships ?? []), sort(expected))) {
