@@ -33,6 +33,13 @@ export const auditActions = [
   'api_key.created',
   'api_key.updated',
   'api_key.revoked',
+  'price_book.created',
+  'price_book.updated',
+  'invoice.created',
+  'invoice.issued',
+  'invoice.paid',
+  'invoice.voided',
+  'invoice.updated',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

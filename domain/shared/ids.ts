@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
  * `prefix_[0-9a-z]{1,40}` is accepted, so seeded and test ids may be short and
  * even prefixes of each other: nothing may rely on an id's length.
  */
-export const idPrefixes = ['org', 'usr', 'key', 'svc', 'inv', 'app', 'imp', 'aud', 'mov'] as const;
+export const idPrefixes = ['org', 'usr', 'key', 'svc', 'inv', 'app', 'imp', 'aud', 'mov', 'evt'] as const;
 export type IdPrefix = (typeof idPrefixes)[number];
 
 const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';

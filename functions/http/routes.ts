@@ -1,5 +1,6 @@
 import type { RouteDef, RouteGroup } from './route-table-types.ts';
 import { auditGroup, auditRoutes } from './routes/audit.ts';
+import { billingGroup, billingRoutes } from './routes/billing.ts';
 import { membersGroup, membersRoutes } from './routes/members.ts';
 import { orgsGroup, orgsRoutes } from './routes/orgs.ts';
 import { serviceGroup, serviceRoutes } from './routes/service.ts';
@@ -16,9 +17,16 @@ export const groups = {
   orgs: orgsGroup,
   members: membersGroup,
   audit: auditGroup,
+  billing: billingGroup,
 } as const satisfies Record<string, RouteGroup>;
 
-export const routes = [...serviceRoutes, ...orgsRoutes, ...membersRoutes, ...auditRoutes] as const satisfies readonly RouteDef[];
+export const routes = [
+  ...serviceRoutes,
+  ...orgsRoutes,
+  ...membersRoutes,
+  ...auditRoutes,
+  ...billingRoutes,
+] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof routes)[number]['id'];
 export type RouteOf<Id extends RouteId> = Extract<(typeof routes)[number], { id: Id }>;
