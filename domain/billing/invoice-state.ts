@@ -28,7 +28,7 @@ export const mayInvoice = (action: InvoiceAction, from: StoredInvoiceStatus): bo
 export const nextInvoiceStatus = (action: InvoiceAction, from: StoredInvoiceStatus): StoredInvoiceStatus => {
   if (!mayInvoice(action, from)) {
     throw new ConflictError(`A ${from} invoice cannot be ${action === 'pay' ? 'paid' : action === 'issue' ? 'issued' : 'voided'}`, {
-      extensions: { rule: 'invoice-state', status: from },
+      extensions: { rule: 'invoice-state', invoiceStatus: from },
     });
   }
   return transitions[action].to;

@@ -7,6 +7,7 @@ import type { CreatableKind, CustomerType } from '../orgs/kinds.ts';
 import { createChildOrg } from '../orgs/orgs.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { rootOrgId } from '../shared/ids.ts';
+import { seedDemoBilling } from './demo-billing.ts';
 
 export interface DemoOrg {
   id: string;
@@ -96,5 +97,6 @@ export const seedDemo = async (platformAdmin: Caller, actor: Actor): Promise<{ o
     const input = { email: member.email, role: member.role, builtIn: member.builtIn ?? false };
     await ignoreExisting(() => addMember(as('member:write'), member.orgId, input, actor));
   }
+  await seedDemoBilling(platformAdmin, actor);
   return { orgs: demoOrgs, users: demoUsers };
 };

@@ -146,6 +146,14 @@ const samples = (): Record<string, unknown> => ({
   limit: '2',
   q: 'Cust',
   enabled: true,
+  invoiceId: 'inv_0',
+  entries: [],
+  currency: 'EUR',
+  taxRate: '20',
+  dueDate: '2099-12-31',
+  lines: [{ sku: 'M365-BP', quantity: 1 }],
+  amount: 100,
+  reason: 'Raised in error',
 });
 
 const shapeOf = (schema: ZodType | undefined): Record<string, ZodType> => (schema ? ((schema as ZodObject).shape ?? {}) : {});
@@ -200,7 +208,7 @@ const wrongQueryValues: [string, string][] = [
 
 /** Path parameter values that are not ids of the right kind: [name, raw path segment, decoded value]. */
 const badIds = (param: string): [string, string][] => {
-  const prefix = param === 'userId' ? 'usr' : 'org';
+  const prefix = param === 'userId' ? 'usr' : param === 'invoiceId' ? 'inv' : 'org';
   const other = prefix === 'usr' ? 'org' : 'usr';
   return [
     ['the wrong prefix', `${other}_abc`],

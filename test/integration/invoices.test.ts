@@ -118,7 +118,7 @@ describe('issue, pay, void', () => {
 
     const first = await issueInvoice(access, a.id, 1, actor);
     await expect(issueInvoice(access, a.id, null, actor)).rejects.toMatchObject({
-      extensions: { rule: 'invoice-state', status: 'issued' },
+      extensions: { rule: 'invoice-state', invoiceStatus: 'issued' },
     });
     await expect(issueInvoice(access, b.id, 7, actor)).rejects.toThrow(PreconditionFailedError);
     const voided = await voidInvoice(access, b.id, 'Duplicate of the first', null, actor);
@@ -130,9 +130,9 @@ describe('issue, pay, void', () => {
     expect(second).toMatchObject({ number: 2 });
     expect(paid).toMatchObject({ status: 'paid', number: 1, version: 3, paymentReference: 'SEPA 123' });
     await expect(voidInvoice(access, first.id, 'too late', null, actor)).rejects.toMatchObject({
-      extensions: { rule: 'invoice-state', status: 'paid' },
+      extensions: { rule: 'invoice-state', invoiceStatus: 'paid' },
     });
-    await expect(issueInvoice(access, b.id, null, actor)).rejects.toMatchObject({ extensions: { rule: 'invoice-state', status: 'void' } });
+    await expect(issueInvoice(access, b.id, null, actor)).rejects.toMatchObject({ extensions: { rule: 'invoice-state', invoiceStatus: 'void' } });
 
     const history = await listBillingHistory(as(world.admin, 'billing:read'), customer.id, {});
     expect(history.items.map((event) => `${event.type} ${event.invoice?.id}`)).toEqual([
@@ -152,7 +152,7 @@ describe('issue, pay, void', () => {
     const invoice = await makeInvoice(world.admin, world.customerB.id);
     const access = as(world.admin, 'billing:write');
     await expect(payInvoice(access, invoice.id, { amount: invoice.total, currency: 'EUR' }, null, actor)).rejects.toMatchObject({
-      extensions: { rule: 'invoice-state', status: 'draft' },
+      extensions: { rule: 'invoice-state', invoiceStatus: 'draft' },
     });
     await issueInvoice(access, invoice.id, null, actor);
 

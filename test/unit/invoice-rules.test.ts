@@ -48,7 +48,7 @@ describe('the invoice lifecycle', () => {
         }
       })();
       expect(error).toBeInstanceOf(ConflictError);
-      expect((error as ConflictError).extensions).toEqual({ rule: 'invoice-state', status: from });
+      expect((error as ConflictError).extensions).toEqual({ rule: 'invoice-state', invoiceStatus: from });
     }
   });
 
