@@ -132,7 +132,9 @@ describe('issue, pay, void', () => {
     await expect(voidInvoice(access, first.id, 'too late', null, actor)).rejects.toMatchObject({
       extensions: { rule: 'invoice-state', invoiceStatus: 'paid' },
     });
-    await expect(issueInvoice(access, b.id, null, actor)).rejects.toMatchObject({ extensions: { rule: 'invoice-state', invoiceStatus: 'void' } });
+    await expect(issueInvoice(access, b.id, null, actor)).rejects.toMatchObject({
+      extensions: { rule: 'invoice-state', invoiceStatus: 'void' },
+    });
 
     const history = await listBillingHistory(as(world.admin, 'billing:read'), customer.id, {});
     expect(history.items.map((event) => `${event.type} ${event.invoice?.id}`)).toEqual([

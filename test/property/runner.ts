@@ -90,13 +90,17 @@ const parseWith = (schema: ZodType | undefined, value: unknown, present: boolean
 /**
  * Every org id an answer names, in ids and in text (an explanation's reason),
  * except under `path`, `parentId` and `orgPath` (an audit entry's), which name
- * an org's ancestors by design.
+ * an org's ancestors by design, and an invoice's `customerId` and `issuerId`:
+ * an invoice names both its parties, whichever side reads it (the issuer was
+ * the customer's parent when it was drafted; after a move either party may
+ * be out of the reader's sight).
  */
+const namesAParty = new Set(['path', 'parentId', 'orgPath', 'customerId', 'issuerId']);
 const orgIdsIn = (value: unknown, found: string[] = []): string[] => {
   if (typeof value === 'string') found.push(...(value.match(/\borg_[0-9a-z]{1,40}\b/g) ?? []));
   else if (Array.isArray(value)) for (const item of value) orgIdsIn(item, found);
   else if (value && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) if (key !== 'path' && key !== 'parentId' && key !== 'orgPath') orgIdsIn(inner, found);
+    for (const [key, inner] of Object.entries(value)) if (!namesAParty.has(key)) orgIdsIn(inner, found);
   }
   return found;
 };
@@ -201,9 +205,10 @@ export class Runner {
 
     const { model } = world;
     const keyed = route.idempotent === true && parsed.idempotencyKey !== null;
-    const target = route.permission ? (spec.target?.(parsed) ?? (parsed.params.orgId as string)) : null;
     const permission = route.permission ? (spec.permission?.(parsed) ?? route.permission) : null;
-    const access = permission && target ? model.access(principal, target, permission) : 'allowed';
+    const judged = permission && spec.access ? spec.access(ctx, parsed, permission) : null;
+    const target = judged?.target ?? (route.permission ? (spec.target?.(parsed) ?? (parsed.params.orgId as string)) : null);
+    const access = judged?.access ?? (permission && target ? model.access(principal, target, permission) : 'allowed');
     const denial = access === 'missing' || access === 'hidden' ? 404 : access === 'forbidden' || access === 'restricted' ? 403 : null;
     const cursor = parsed.query.cursor;
     const binding = spec.cursorBinding?.(parsed);

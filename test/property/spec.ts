@@ -1,5 +1,5 @@
 import type { RouteId } from '#functions/http/routes';
-import type { Model, Principal } from './model/model.ts';
+import type { Access, Model, Principal } from './model/model.ts';
 import type { Permission } from './model/rules.ts';
 import { nameKey } from './model/rules.ts';
 import type { ApiResponse } from './support/api.ts';
@@ -76,6 +76,12 @@ export interface RouteSpec {
   target?: (call: ParsedCall) => string;
   /** The permission checked, when the request decides it (default: the route table's). */
   permission?: (call: ParsedCall) => Permission;
+  /**
+   * Routes whose target is no org (`/v1/invoices/{id}`): the rule's answer
+   * and the org (or, when nothing exists, the id) it was judged on. Replaces
+   * `target` and the runner's own check on it.
+   */
+  access?: (ctx: Ctx, call: ParsedCall, permission: Permission) => { access: Access; target: string };
   /** Lists whose cursor is bound to the list: the binding a valid cursor must carry. */
   cursorBinding?: (call: ParsedCall) => string;
   /** The rules behind the permission check: statuses, and what a success must look like. */

@@ -2,14 +2,18 @@ import fc from 'fast-check';
 import { generateKeyPair, SignJWT } from 'jose';
 import type { AccessRequest } from '#domain/access/authorize';
 import { addMember } from '#domain/access/members';
+import { createInvoice } from '#domain/billing/invoices';
+import { putPriceBook } from '#domain/billing/price-book';
 import { bootstrapPlatform } from '#domain/bootstrap/bootstrap';
 import { systemActor } from '#domain/db/written-by';
 import { setPartnerAccess } from '#domain/delegation/partner-access';
 import { createChildOrg } from '#domain/orgs/orgs';
 import { rootOrgId } from '#domain/shared/ids';
 import { localAudience, localIssuer } from '#functions/authorizer/verify-token';
+import { recordBillingEvent } from './model/billing.ts';
 import { Model, type ModelMembership, type ModelOrg, membershipKey, type Principal } from './model/model.ts';
 import { childKinds, type Kind, maxDepth, nameKey, type Role, roleNames, roleTable } from './model/rules.ts';
+import { seededInvoice, worldPriceBook } from './specs/billing.ts';
 import type { InProcessApi } from './support/api.ts';
 import { wipeTable } from './support/table.ts';
 
@@ -224,8 +228,35 @@ export const buildWorld = async (api: InProcessApi, plan: WorldPlan, namespace: 
     model.memberships.set(membershipKey(member.userId, member.orgId), member);
   }
 
-  // Customers whose built-in administrator switched partner access off, as the customer's own admin does it.
+  // Every partner gets the world's price book from the platform above it, and the first two customers a draft each.
+  const partners = [...model.orgs.values()].filter((org) => org.kind === 'partner');
+  await Promise.all(
+    partners.map((org) =>
+      putPriceBook(as(adminUserId, 'price-book:write'), org.id, worldPriceBook as Parameters<typeof putPriceBook>[2], null, setupActor),
+    ),
+  );
+  for (const org of partners) model.priceBooks.set(org.id, { entries: worldPriceBook.map((entry) => ({ ...entry })), version: 1 });
   const customers = [...model.orgs.values()].filter((org) => org.kind === 'customer');
+  const lines = [{ sku: 'M365', quantity: 2 }];
+  const drafts = await Promise.all(
+    customers
+      .slice(0, 2)
+      .map((org) =>
+        createInvoice(
+          as(adminUserId, 'billing:write'),
+          org.id,
+          { currency: 'EUR', taxRate: '20', invoiceDate: '2026-03-01', dueDate: '2099-12-31', lines },
+          setupActor,
+        ),
+      ),
+  );
+  for (const [index, draft] of drafts.entries()) {
+    const org = customers[index] as ModelOrg;
+    model.invoices.set(draft.id, seededInvoice({ model }, org, draft.id, lines));
+    recordBillingEvent(model, org.id, { type: 'invoice.created', invoiceId: draft.id, from: null, to: null });
+  }
+
+  // Customers whose built-in administrator switched partner access off, as the customer's own admin does it.
   for (const [index, org] of customers.entries()) {
     const admin = model.membersOf(org.id).find((m) => m.builtIn && m.role === 'customer-admin');
     if (!admin || !plan.restrict[index % plan.restrict.length]) continue;

@@ -1,5 +1,17 @@
 import type { RouteSpecs } from '../spec.ts';
 import { listAudit, verifyAudit } from './audit.ts';
+import {
+  createInvoice,
+  exportInvoices,
+  getBillingHistory,
+  getInvoice,
+  getPriceBook,
+  issueInvoice,
+  listInvoices,
+  payInvoice,
+  putPriceBook,
+  voidInvoice,
+} from './billing.ts';
 import { addMember, explainAccess, listMembers, removeMember, updateMember } from './members.ts';
 import { createChildOrg, deleteOrg, getOrg, listAncestorOrgs, listChildOrgs, listDescendantOrgs, moveOrg, updateOrg } from './orgs.ts';
 import { setPartnerAccess } from './partner-access.ts';
@@ -32,4 +44,14 @@ export const routeSpecs: RouteSpecs = {
   setPartnerAccess,
   listAudit,
   verifyAudit,
+  getPriceBook,
+  putPriceBook,
+  listInvoices,
+  createInvoice,
+  exportInvoices,
+  getInvoice,
+  issueInvoice,
+  payInvoice,
+  voidInvoice,
+  getBillingHistory,
 };

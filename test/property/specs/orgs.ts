@@ -1,3 +1,4 @@
+import { recordBillingEvent } from '../model/billing.ts';
 import type { ModelOrg } from '../model/model.ts';
 import { childKinds, type Kind, maxDepth, nameKey, subscriptionMoves, subscriptionStates } from '../model/rules.ts';
 import {
@@ -95,6 +96,15 @@ export const updateOrg: RouteSpec = {
       accept: (response) => {
         if (body.name !== undefined) org.name = body.name;
         if (body.status !== undefined) org.status = body.status;
+        // A customer's subscription move is in its billing history, written with it.
+        if (body.subscriptionState !== undefined && body.subscriptionState !== org.subscription && org.kind === 'customer') {
+          recordBillingEvent(model, org.id, {
+            type: 'subscription.changed',
+            invoiceId: null,
+            from: org.subscription,
+            to: body.subscriptionState,
+          });
+        }
         if (body.subscriptionState !== undefined) org.subscription = body.subscriptionState;
         org.version += 1;
         expectOrg('the updated org', response.json, model, org.id);
@@ -118,6 +128,8 @@ export const deleteOrg: RouteSpec = {
     if (call.ifMatch !== null && call.ifMatch !== org.version) failures.push(412);
     if (org.parentId === null) failures.push(409);
     if (model.children(org.id).length > 0) failures.push(409);
+    // Invoices are financial records: an invoiced customer is never deleted.
+    if ([...model.invoices.values()].some((invoice) => invoice.customerId === org.id)) failures.push(409);
     if (failures.length > 0) return fail(failures);
     return {
       statuses: [204],
