@@ -47,6 +47,13 @@ const measure = async () => {
       log,
     );
     log(`Seeded in ${seeded.seconds.toFixed(1)} s.`);
+    const { seedInvoices } = await import('./seed-invoices.ts');
+    log(`Seeding ${config.invoices} invoices in batches, straight through the entities…`);
+    const invoices = await seedInvoices(
+      { invoices: config.invoices, customersByPartner: seeded.customersByPartner, concurrency: config.seedConcurrency },
+      log,
+    );
+    log(`Seeded invoices in ${invoices.seconds.toFixed(1)} s.`);
 
     log('Floor…');
     const floors: FloorResult[] = await measureFloors(
@@ -70,6 +77,7 @@ const measure = async () => {
       customerId: seeded.benchCustomerId,
       partnerAdminUserId: seeded.partnerAdmin.userId,
       runId: Date.now().toString(36),
+      invoiceId: invoices.firstInvoiceOf.get(seeded.benchPartnerId) ?? null,
     });
     for (const scenario of scenarios) {
       const probe = await probeRoute(scenario, { url, token, requests: config.probes });
@@ -98,7 +106,14 @@ const measure = async () => {
       );
     }
     return {
-      seeding: { channels: config.channels, partners: config.partners, customers: config.customers, seconds: seeded.seconds },
+      seeding: {
+        channels: config.channels,
+        partners: config.partners,
+        customers: config.customers,
+        seconds: seeded.seconds,
+        invoices: config.invoices,
+        invoiceSeconds: invoices.seconds,
+      },
       floors,
       routes,
     };

@@ -27,6 +27,8 @@ export interface SeededHierarchy {
   benchPartnerId: string;
   benchCustomerId: string;
   partnerAdmin: { email: string; userId: string };
+  /** Each partner's customers, for the invoices seeded under them. */
+  customersByPartner: Map<string, { id: string; name: string }[]>;
   seconds: number;
 }
 
@@ -60,6 +62,7 @@ export const seedHierarchy = async (plan: SeedPlan, log: (line: string) => void)
   const progressEvery = Math.max(1, Math.ceil(plan.customers / 10));
   let created = 0;
   let benchCustomerId: string | undefined;
+  const customersByPartner = new Map<string, { id: string; name: string }[]>();
   let failure: unknown;
   let nextPartner = 0;
   const worker = async () => {
@@ -75,6 +78,7 @@ export const seedHierarchy = async (plan: SeedPlan, log: (line: string) => void)
             actor,
           );
           if (p === 0 && i === 0) benchCustomerId = customer.id;
+          customersByPartner.set(partnerId, [...(customersByPartner.get(partnerId) ?? []), { id: customer.id, name: customer.name }]);
         } catch (error) {
           failure ??= error;
           return;
@@ -105,6 +109,7 @@ export const seedHierarchy = async (plan: SeedPlan, log: (line: string) => void)
     benchPartnerId,
     benchCustomerId,
     partnerAdmin: { email: partnerAdminEmail, userId: member.userId },
+    customersByPartner,
     seconds: (performance.now() - started) / 1000,
   };
 };
