@@ -40,6 +40,23 @@ describe('a partner’s price book', () => {
     await expect(getPriceBook(as(outsider, 'price-book:read'), world.partnerB.id)).rejects.toThrow(NotFoundError);
   });
 
+  it('lets one of two concurrent PUTs win: the other finds the version moved (409 without If-Match)', async () => {
+    const partner = world.subA.id;
+    const before = await getPriceBook(as(world.admin, 'price-book:read'), partner);
+
+    const results = await Promise.allSettled(
+      [standardEntries.slice(0, 1), standardEntries.slice(0, 2)].map((entries) =>
+        putPriceBook(as(world.admin, 'price-book:write'), partner, entries, null, actor),
+      ),
+    );
+
+    const after = await getPriceBook(as(world.admin, 'price-book:read'), partner);
+    const won = results.filter((result) => result.status === 'fulfilled');
+    expect(after.version).toBe(before.version + won.length);
+    for (const result of results) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(ConflictError);
+    expect(won.length).toBeGreaterThanOrEqual(1);
+  });
+
   it('belongs to partners only, and refuses overlapping periods field by field', async () => {
     await expect(getPriceBook(as(world.admin, 'price-book:read'), world.customerA.id)).rejects.toThrow(ConflictError);
     await expect(putPriceBook(as(world.admin, 'price-book:write'), world.channel.id, [], null, actor)).rejects.toMatchObject({

@@ -74,7 +74,7 @@ export const billingRoutes = [
     auth: 'caller',
     permission: 'billing:write',
     summary:
-      'Make a draft invoice for a customer, issued by its parent partner (billing:write there too: 403 `issuer-only` otherwise); lines priced from the issuer’s price book or explicitly',
+      'Make a draft invoice for a customer (409 `customers-only` for other orgs), issued by its parent partner (billing:write there too: 403 `issuer-only` otherwise); lines priced from the issuer’s price book in force on the invoice date (409 `sku-not-priced`, `currency-mismatch`) or explicitly. An invoiced customer can no longer be deleted',
     tags: ['Billing'],
     request: { params: customerParams, body: createInvoiceBody },
     idempotent: true,

@@ -21,7 +21,9 @@ export const customerParams = z.strictObject({
 });
 
 export const ledgerParams = z.strictObject({
-  orgId: orgId.meta({ description: 'A partner (its whole subtree’s invoices) or a customer (its own)' }),
+  orgId: orgId.meta({
+    description: 'A partner (its whole subtree’s invoices) or a customer (its own); other orgs answer 409 `partners-and-customers-only`',
+  }),
 });
 
 export const invoiceParams = z.strictObject({ invoiceId });
