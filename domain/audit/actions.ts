@@ -64,6 +64,13 @@ export const auditActions = [
   'quote.created',
   'quote.accepted',
   'quote.declined',
+  'price_book.created',
+  'price_book.updated',
+  'invoice.created',
+  'invoice.issued',
+  'invoice.paid',
+  'invoice.voided',
+  'invoice.updated',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

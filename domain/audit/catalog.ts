@@ -1,5 +1,6 @@
 import { membershipAudit } from '../access/membership.audit.ts';
 import { applicationAudit } from '../applications/application.audit.ts';
+import { invoiceAudit, priceBookAudit } from '../billing/billing.audit.ts';
 import { apiKeyAudit, externalAdminAudit, impersonationAudit, serviceAssignmentAudit } from '../delegation/delegation.audit.ts';
 import { serviceAccountAudit, serviceRelationshipAudit } from '../delegation/service.audit.ts';
 import { orgAudit } from '../orgs/org.audit.ts';
@@ -48,6 +49,11 @@ export const auditCatalog: Readonly<Record<string, CatalogEntry>> = {
   quote: { audited: quoteAudit },
   portalSummary: { internal: 'portal counters, kept in the same transactions as the tickets, projects, assets and quotes they count' },
   documentShareCount: { internal: 'per-partner count of documents shared with a customer, kept with each share' },
+  priceBook: { audited: priceBookAudit },
+  invoice: { audited: invoiceAudit },
+  invoiceListing: { internal: 'copies of an invoice in the lists of its customer and partners, written with it; invoice.* records it' },
+  invoiceCounter: { internal: 'an issuer’s last invoice number, moved by each issue; invoice.issued records the number' },
+  billingEvent: { internal: 'billing history, written with the change it records: org.subscription_changed and invoice.* record it' },
   orgName: { internal: 'sibling-name uniqueness marker, written with the org it names' },
   user: { internal: 'created with the first membership of an email, which member.added records' },
   userEmail: { internal: 'email → user id lookup, written with the user' },

@@ -12,6 +12,7 @@ import type { CreatableKind, CustomerType } from '../orgs/kinds.ts';
 import { createChildOrg } from '../orgs/orgs.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { rootOrgId } from '../shared/ids.ts';
+import { seedDemoBilling } from './demo-billing.ts';
 import { seedDemoApplication, seedDemoBusinessFor } from './demo-business.ts';
 import { type DemoRequester, seedPortalDemo } from './portal-demo-seed.ts';
 
@@ -146,5 +147,6 @@ export const seedDemo = async (
   const engineerId = await findUserIdByEmail(assigned.email);
   // Granting twice changes nothing, so a kept DATA_DIR seeds the same.
   if (engineerId) await grantServiceAccess(platformAdmin, serviceId, { userIds: [engineerId], accountIds: assigned.accountIds }, actor);
+  await seedDemoBilling(platformAdmin, actor);
   return { orgs: demoOrgs, users: demoUsers, externalAdmins: demoExternalAdmins, requesters };
 };

@@ -3,6 +3,9 @@ import { MembershipEntity } from '../access/membership.entity.ts';
 import { UserEmailEntity, UserEntity } from '../access/user.entity.ts';
 import { ApplicationEntity } from '../applications/application.entity.ts';
 import { AuditEntryEntity, AuditHeadEntity } from '../audit/audit-entry.entity.ts';
+import { BillingEventEntity } from '../billing/billing-event.entity.ts';
+import { InvoiceCounterEntity, InvoiceEntity, InvoiceListingEntity } from '../billing/invoice.entity.ts';
+import { PriceBookEntity } from '../billing/price-book.entity.ts';
 import { ApiKeyEntity } from '../delegation/api-key.entity.ts';
 import { ExternalAdminEntity } from '../delegation/external-admin.entity.ts';
 import { ImpersonationEntity } from '../delegation/impersonation.entity.ts';
@@ -60,6 +63,11 @@ export const db = new Service(
     orgProfile: ProfileEntity,
     orgConfig: ConfigEntity,
     application: ApplicationEntity,
+    priceBook: PriceBookEntity,
+    invoice: InvoiceEntity,
+    invoiceListing: InvoiceListingEntity,
+    invoiceCounter: InvoiceCounterEntity,
+    billingEvent: BillingEventEntity,
   },
   entityConfig,
 );

@@ -2,7 +2,18 @@ import type { AuditDescriptor } from '../audit/descriptor.ts';
 import { text } from '../audit/descriptor.ts';
 
 /** Derived from the path or kept in step by other writes: they change as side effects of the audited fields. */
-const derived = ['nameKey', 'pathKey', 'treeId', 'depth', 'childCount', 'moveId', 'createdAt', 'builtInAdmins', 'serviceLinks'];
+const derived = [
+  'nameKey',
+  'pathKey',
+  'treeId',
+  'depth',
+  'childCount',
+  'moveId',
+  'createdAt',
+  'builtInAdmins',
+  'serviceLinks',
+  'invoiceCount',
+];
 
 const single: Record<string, 'org.renamed' | 'org.status_changed' | 'org.partner_access_changed'> = {
   name: 'org.renamed',

@@ -32,6 +32,8 @@ export const OrgEntity = new Entity(
       serviceLinks: { type: 'set', items: 'string' },
       /** Kept in the same transactions that add or remove children, so emptiness is a read, and moves see concurrent creates. */
       childCount: { type: 'number', required: true },
+      /** Customers: invoices made for it, kept in the transactions that make them; an invoiced customer is never deleted. */
+      invoiceCount: { type: 'number' },
       subscriptionState: { type: subscriptionStates },
       subscriptionSince: { type: 'string' },
       /** Set while a multi-step move (move-job.entity.ts) carries this org. */

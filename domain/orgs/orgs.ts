@@ -3,6 +3,7 @@ import { authorizeOn, enforce } from '../access/authorize.ts';
 import type { Actor } from '../access/caller.ts';
 import { decide } from '../access/decide.ts';
 import { MembershipEntity } from '../access/membership.entity.ts';
+import { subscriptionChangeEvent } from '../billing/billing-events.ts';
 import { tombstoneFor } from '../db/deletion.ts';
 import { db } from '../db/service.ts';
 import { maxTransactionItems, transact } from '../db/transact.ts';
@@ -235,6 +236,8 @@ export const updateOrg = async (
     version: expected + 1,
     writtenBy: by,
   };
+  // The customer's billing history records a subscription move in the same transaction.
+  const event = subscriptionChangeEvent(org, changes.subscriptionState, by);
   // The root sits in no parent's children index, so it has no name key to keep in step.
   const inChildrenIndex = org.parentId !== '';
   const update = (orgs: TransactionEntities['org']) =>
@@ -258,7 +261,8 @@ export const updateOrg = async (
   if (renamed && org.moveId) throw moveInProgress(org.moveId);
   if (!renamed) {
     await transact(
-      () => db.transaction.write(({ org: orgs }) => [update(orgs)]).go(),
+      () =>
+        db.transaction.write(({ org: orgs, billingEvent }) => [update(orgs), ...(event ? [billingEvent.create(event).commit()] : [])]).go(),
       () => changedUnderneath(ifMatch),
     );
     return toOrgView(next);
@@ -267,13 +271,14 @@ export const updateOrg = async (
   await transact(
     () =>
       db.transaction
-        .write(({ org: orgs, orgName }) => [
+        .write(({ org: orgs, orgName, billingEvent }) => [
           update(orgs),
           orgName
             .delete({ parentId, nameKey: org.nameKey })
             .where((attr, { eq }) => eq(attr.orgId, orgId))
             .commit(),
           orgName.create({ parentId, nameKey: next.nameKey, orgId, writtenBy: by }).commit(),
+          ...(event ? [billingEvent.create(event).commit()] : []),
         ])
         .go(),
     (index) =>
@@ -319,6 +324,11 @@ export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: n
     throw new ConflictError('Revoke the API keys of this org first', {
       extensions: { rule: 'has-api-keys' },
     });
+  // Invoices are financial records naming their customer: an invoiced customer is cancelled, never deleted.
+  if ((org.invoiceCount ?? 0) > 0)
+    throw new ConflictError('A customer that has been invoiced cannot be deleted', {
+      extensions: { rule: 'has-invoices' },
+    });
   const grantPages = [members, externalAdmins, requesters];
   if (grantPages.some((page) => page.cursor) || grantPages.reduce((sum, page) => sum + page.data.length, 0) > maxMembersDeletedWithOrg) {
     throw new ConflictError(
@@ -338,7 +348,10 @@ export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: n
           return [
             orgs
               .delete({ orgId })
-              .where((attr, { eq }) => `${eq(attr.version, expected)} AND ${eq(attr.childCount, 0)}`)
+              .where(
+                (attr, { eq, notExists }) =>
+                  `${eq(attr.version, expected)} AND ${eq(attr.childCount, 0)} AND (${notExists(attr.invoiceCount)} OR ${eq(attr.invoiceCount, 0)})`,
+              )
               .commit(),
             tombstone.put(tombstoneFor(OrgEntity.delete({ orgId }), org, 'org', org, by)).commit(),
             orgName.delete({ parentId, nameKey: org.nameKey }).commit(),

@@ -4,21 +4,19 @@ import { authorizePortal, type PortalActor } from './authorize-portal.ts';
 import { summaryWrites, type TransactionEntities } from './summary-counters.ts';
 
 /**
- * What the client portal needs of billing (issue 5), which is being built in
- * parallel and owns invoices. The portal creates no billing entity; billing
- * wires these two in when the branches meet:
+ * Where the client portal meets billing, which owns invoices:
  *
  * 1. A client reads its invoices through billing's own
- *    `GET /v1/orgs/{customerId}/invoices`: that route authorizes with
- *    `authorizeInvoiceReading` below instead of `authorizeOn`, so a
- *    requester whose portal role carries `view-quotes-invoices` gets the
- *    customer's invoices (and no one else's), and the MSP side keeps
- *    `billing:read` exactly as `decide` says (which crosses a partner-access
- *    restriction: the partner keeps billing).
+ *    `GET /v1/orgs/{customerId}/invoices` (invoice-lists.ts), authorized by
+ *    `authorizeInvoiceReading` below: a requester whose portal role carries
+ *    `view-quotes-invoices` gets the customer's invoices (drafts left out,
+ *    and no one else's), and the MSP side keeps `billing:read` exactly as
+ *    `decide` says (which crosses a partner-access restriction: the partner
+ *    keeps billing).
  * 2. The summary's `unpaidInvoices` is a counter on the customer's portal
- *    summary item: billing adds `unpaidInvoiceWrites(tx, customerId, +1, by)`
- *    to the transaction that issues an invoice and `-1` to those that pay or
- *    void an issued one, so the summary stays one read.
+ *    summary item, moved by `unpaidInvoiceWrites` in the transactions that
+ *    issue (+1), pay or void an issued invoice (-1) (invoice-transitions.ts),
+ *    so the summary stays one read.
  */
 
 /**
@@ -30,5 +28,5 @@ export const authorizeInvoiceReading = (access: AccessRequest, customerId: strin
   authorizePortal(access, customerId, ['view-quotes-invoices']);
 
 /** The summary counter's write, for billing's own transactions. */
-export const unpaidInvoiceWrites = (tx: TransactionEntities, customerId: string, delta: 1 | -1, by: WrittenBy) =>
+export const unpaidInvoiceWrites = (tx: TransactionEntities, customerId: string, delta: number, by: WrittenBy) =>
   summaryWrites(tx, customerId, { unpaidInvoices: delta }, by);

@@ -16,6 +16,8 @@ export const idPrefixes = [
   'imp',
   'aud',
   'mov',
+  // Billing history events.
+  'evt',
   // Client portal: tickets, their comments, projects, assets, IT documents, quotes.
   'tkt',
   'cmt',

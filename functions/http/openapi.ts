@@ -14,10 +14,13 @@ const operationOf = (route: (typeof routes)[number]): ZodOpenApiOperationObject 
     string,
     NonNullable<ZodOpenApiOperationObject['responses']>[keyof NonNullable<ZodOpenApiOperationObject['responses']>]
   > = {};
-  for (const [status, response] of Object.entries(route.responses) as [string, { description: string; schema?: z.ZodType }][]) {
+  for (const [status, response] of Object.entries(route.responses) as [
+    string,
+    { description: string; schema?: z.ZodType; contentType?: string },
+  ][]) {
     responses[status] = {
       description: response.description,
-      ...(response.schema ? { content: { 'application/json': { schema: response.schema } } } : {}),
+      ...(response.schema ? { content: { [response.contentType ?? 'application/json']: { schema: response.schema } } } : {}),
     };
   }
   const problems = route.auth === 'public' ? { 400: problemResponses[400], 429: problemResponses[429] } : problemResponses;

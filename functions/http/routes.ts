@@ -2,6 +2,7 @@ import type { RouteDef, RouteGroup } from './route-table-types.ts';
 import { apiKeysGroup, apiKeysRoutes } from './routes/api-keys.ts';
 import { applicationIntakeGroup, applicationsGroup, applicationsRoutes } from './routes/applications.ts';
 import { auditGroup, auditRoutes } from './routes/audit.ts';
+import { billingGroup, billingRoutes } from './routes/billing.ts';
 import { externalAdminsGroup, externalAdminsRoutes } from './routes/external-admins.ts';
 import { impersonationGroup, impersonationRoutes } from './routes/impersonation.ts';
 import { membersGroup, membersRoutes } from './routes/members.ts';
@@ -34,6 +35,7 @@ export const groups = {
   impersonation: impersonationGroup,
   portal: portalGroup,
   services: servicesGroup,
+  billing: billingGroup,
 } as const satisfies Record<string, RouteGroup>;
 
 export const routes = [
@@ -51,6 +53,7 @@ export const routes = [
   ...portalWorkRoutes,
   ...portalDocumentRoutes,
   ...servicesRoutes,
+  ...billingRoutes,
 ] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof routes)[number]['id'];

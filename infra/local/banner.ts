@@ -37,6 +37,14 @@ const sampleCalls = (url: string, user: BannerUser): string[] => {
     `curl -s ${url}/v1/orgs/${user.orgId} ${auth}`,
     `curl -s ${url}/v1/orgs/${user.orgId}/children ${auth}`,
     `curl -s ${url}/v1/orgs/${user.orgId}/descendants ${auth}`,
+    // A partner's whole subtree is billed from it: its price book and every invoice below it (CSV too).
+    ...(user.role === 'partner-admin'
+      ? [
+          `curl -s ${url}/v1/orgs/${user.orgId}/price-book ${auth}`,
+          `curl -s "${url}/v1/orgs/${user.orgId}/invoices?status=overdue" ${auth}`,
+          `curl -s ${url}/v1/orgs/${user.orgId}/invoices/export ${auth}`,
+        ]
+      : []),
   ];
 };
 

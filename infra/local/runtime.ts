@@ -60,6 +60,8 @@ export interface LocalRuntime {
   pauseStream(): Promise<void>;
   /** Lets the stream flow again, from where it stopped. */
   resumeStream(): void;
+  /** While paused: passes over what the stream holds now, unaudited (see StreamPoller.skip); answers how many records. */
+  skipStream(): Promise<number>;
   /** What the stream poller has handed the audit consumer so far: records, invocations, DynamoDB calls. */
   streamStats(): StreamPollerStats;
   /** Stops HTTP, the stream poller and the DynamoDB Local this runtime started (never one it was given). */
@@ -157,6 +159,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       drained: () => poller.drained(),
       pauseStream: () => poller.pause(),
       resumeStream: () => poller.resume(),
+      skipStream: () => poller.skip(),
       streamStats: () => poller.stats(),
       stop: stopAll,
     };

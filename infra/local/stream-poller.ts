@@ -62,6 +62,13 @@ export interface StreamPoller {
   pause(): Promise<void>;
   /** Polls again at once, from where it stopped. */
   resume(): void;
+  /**
+   * While paused: moves past everything the stream holds now without handing
+   * it on (as an operator would start a new mapping at LATEST), and answers
+   * how many records it passed over. For data loaded around the API, never for
+   * its own writes: nothing passed over is audited.
+   */
+  skip(): Promise<number>;
   /** What it has handed the function since it started (see StreamPollerStats); a copy. */
   stats(): StreamPollerStats;
 }
@@ -269,6 +276,24 @@ export const startStreamPoller: StartStreamPoller = async (context) => {
       for (const ack of pauseAcks.splice(0)) ack();
       release?.();
       idle.wake();
+    },
+    skip: async () => {
+      if (!paused || release === undefined) throw new Error('Pause the stream poller before skipping its backlog');
+      let skipped = 0;
+      for (let changed = true; changed; ) {
+        changed = mergeShards(cursors, await describeShards(client, streamArn), saved);
+        for (const cursor of readableShards(cursors)) {
+          for (;;) {
+            const page = await readPage(client, streamArn, cursor, 1000);
+            advance(cursor, page);
+            skipped += page.records.length;
+            if (cursor.finished) changed = true;
+            if (page.records.length === 0 || cursor.finished) break;
+          }
+        }
+      }
+      await checkpoint();
+      return skipped;
     },
     stats: () => snapshotOf(stats),
   };

@@ -8,6 +8,8 @@ export interface BenchConfig {
   customers: number;
   partners: number;
   channels: number;
+  /** Invoices seeded (in batches, straight through the entities) across the customers, for the billing scenarios. */
+  invoices: number;
   /** Use cases in flight while seeding; each works on partners of its own, so no two touch the same parent. */
   seedConcurrency: number;
   /** Measured seconds per route scenario and per floor, after `warmupSeconds` that are thrown away. */
@@ -54,6 +56,7 @@ export const readBenchConfig = (): BenchConfig => {
     customers,
     partners,
     channels,
+    invoices: intFromEnv('BENCH_INVOICES', 100_000, 0, 1_000_000),
     seedConcurrency: intFromEnv('BENCH_SEED_CONCURRENCY', 8, 1, 64),
     durationSeconds: intFromEnv('BENCH_DURATION_SECONDS', 10, 1, 120),
     warmupSeconds: intFromEnv('BENCH_WARMUP_SECONDS', 2, 0, 30),

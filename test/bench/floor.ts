@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, type GetCommandInput, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { InvoiceListingEntity } from '#domain/billing/invoice.entity';
 import { OrgEntity } from '#domain/orgs/org.entity';
 import { type LatencySummary, SampleBuffer, summarize } from './stats.ts';
 
@@ -10,7 +11,7 @@ import { type LatencySummary, SampleBuffer, summarize } from './stats.ts';
  * `.params()`), sent by a client of our own, so only the route's own work
  * (HTTP, authorizer, validation, authorization) separates a route from its floor.
  */
-export type FloorName = 'GetItem' | 'Query children' | 'Query subtree';
+export type FloorName = 'GetItem' | 'Query children' | 'Query subtree' | 'Query ledger';
 
 export interface FloorResult {
   name: FloorName;
@@ -46,7 +47,7 @@ const query = (name: FloorName, input: QueryCommandInput): FloorRequest => ({
   send: (client) => client.send(new QueryCommand(input)),
 });
 
-/** The customer by its key, a page of the partner's children, a page of its subtree. */
+/** The customer by its key, a page of the partner's children, a page of its subtree, a page of its invoice ledger. */
 export const floorRequests = async ({ customerId, partnerId, pageSize }: FloorTargets): Promise<FloorRequest[]> => {
   const { data: partner } = await OrgEntity.get({ orgId: partnerId }).go();
   if (!partner) throw new Error(`Partner ${partnerId} is not in the table`);
@@ -60,6 +61,8 @@ export const floorRequests = async ({ customerId, partnerId, pageSize }: FloorTa
         .begins({ pathKey: `${partner.pathKey}org_` })
         .params({ limit: pageSize }),
     ),
+    // A page of the partner's invoice ledger, newest first: what the invoice list of its whole subtree reads.
+    query('Query ledger', InvoiceListingEntity.query.byLedger({ ledgerId: partnerId }).params({ limit: pageSize, order: 'desc' })),
   ];
 };
 

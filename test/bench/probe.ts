@@ -129,10 +129,11 @@ const summarizeBody = (text: string): string => {
     const body = JSON.parse(text) as Record<string, unknown>;
     if (Array.isArray(body.items)) return `${body.items.length} items${body.nextCursor ? ', more' : ''}`;
     if (typeof body.allowed === 'boolean') return `allowed: ${body.allowed}${body.grant ? ` by ${JSON.stringify(body.grant)}` : ''}`;
-    if (typeof body.id === 'string') return `${String(body.kind)} ${body.id}`;
+    if (typeof body.id === 'string') return `${String(body.kind ?? body.status)} ${body.id}`;
     if (typeof body.title === 'string') return `problem: ${body.title} – ${String(body.detail ?? '')}`;
   } catch {
-    // Not JSON: show the start of it.
+    // Not JSON: a CSV export says how many rows it held, anything else shows its start.
+    if (text.startsWith('invoiceId,')) return `CSV, ${text.split('\r\n').length - 2} rows`;
   }
   return text.slice(0, 120);
 };

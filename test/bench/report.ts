@@ -41,7 +41,15 @@ export interface BenchResults {
   };
   git: { commit: string; dirty: boolean } | null;
   config: BenchConfig;
-  seeding: { channels: number; partners: number; customers: number; seconds: number; audit: SeedingAudit };
+  seeding: {
+    channels: number;
+    partners: number;
+    customers: number;
+    seconds: number;
+    audit: SeedingAudit;
+    invoices: number;
+    invoiceSeconds: number;
+  };
   floors: FloorResult[];
   routes: RouteResult[];
   /** The audit consumer's throughput and the audit lag (issue 3). */
@@ -132,7 +140,8 @@ export const formatResults = (results: BenchResults): string => {
       (results.git ? `, ${results.git.commit.slice(0, 7)}${results.git.dirty ? ' (uncommitted changes)' : ''}` : ''),
     `Load average (1 min) ${machine.loadAverage.start} before the run, ${machine.loadAverage.end} at its end` +
       (machine.loadAverage.start > machine.cpus / 2 ? ' — the machine was busy before the bench started: figures are skewed.' : '.'),
-    `Seeded ${results.seeding.customers} customers under ${results.seeding.partners} partners in ${results.seeding.channels} channels in ${results.seeding.seconds.toFixed(1)} s.`,
+    `Seeded ${results.seeding.customers} customers under ${results.seeding.partners} partners in ${results.seeding.channels} channels in ${results.seeding.seconds.toFixed(1)} s` +
+      `, then ${results.seeding.invoices} invoices (BatchWriteItem through the entities) in ${results.seeding.invoiceSeconds.toFixed(1)} s.`,
     `Load: ${config.connections} connections, ${config.durationSeconds} s per scenario after ${config.warmupSeconds} s of warm-up; floors: ${config.connections} loops, same duration. Latencies in ms.`,
     '',
     table(

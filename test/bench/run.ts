@@ -74,6 +74,18 @@ const measure = async () => {
     log(
       `Audit consumer: ${seedRecords} records while seeding, then a backlog of ${seedBacklog.records} worked off in ${seedBacklog.seconds.toFixed(1)} s.`,
     );
+    // Invoices go straight into the table in batches, around the API: their stream records (some 300,000 for the
+    // default 100,000) are passed over, unaudited, so the consumer is not still working through them while routes run.
+    const { seedInvoices } = await import('./seed-invoices.ts');
+    log(`Seeding ${config.invoices} invoices in batches, straight through the entities (audit stream paused)…`);
+    await runtime.pauseStream();
+    const invoices = await seedInvoices(
+      { invoices: config.invoices, customersByPartner: seeded.customersByPartner, concurrency: config.seedConcurrency },
+      log,
+    );
+    const skipped = await runtime.skipStream();
+    runtime.resumeStream();
+    log(`Seeded invoices in ${invoices.seconds.toFixed(1)} s; ${skipped} stream records passed over.`);
 
     log('Floor…');
     const floors: FloorResult[] = await measureFloors(
@@ -110,6 +122,7 @@ const measure = async () => {
       customerId: seeded.benchCustomerId,
       partnerAdminUserId: seeded.partnerAdmin.userId,
       runId,
+      invoiceId: invoices.firstInvoiceOf.get(seeded.benchPartnerId) ?? null,
     });
     for (const scenario of scenarios) {
       // Paused: the consumer's commands would otherwise land in the probes' traces (a write probe's records arrive during the next probe).
@@ -172,6 +185,8 @@ const measure = async () => {
         customers: config.customers,
         seconds: seeded.seconds,
         audit: { recordsWhileSeeding: seedRecords, backlog: seedBacklog },
+        invoices: config.invoices,
+        invoiceSeconds: invoices.seconds,
       },
       floors,
       routes,

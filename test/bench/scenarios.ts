@@ -12,6 +12,8 @@ export interface BenchTargets {
   partnerAdminUserId: string;
   /** Makes created names unique across runs on a kept table. */
   runId: string;
+  /** An invoice of the bench partner's subtree; null when no invoices were seeded (the billing scenarios are left out). */
+  invoiceId: string | null;
 }
 
 export interface RouteScenario {
@@ -78,8 +80,48 @@ export const routeScenarios = (t: BenchTargets): RouteScenario[] => {
       floor: 'GetItem',
       promise: { calls: 3, roundTrips: 2, what: 'GetItem + Query grants, then TransactWriteItems' },
     },
+    ...(t.invoiceId ? billingScenarios(t, t.invoiceId) : []),
   ];
 };
+
+/** A partner's whole subtree's invoices (one ledger Query per page), by date range, as CSV, and one invoice. */
+const billingScenarios = (t: BenchTargets, invoiceId: string): RouteScenario[] => [
+  {
+    name: 'list invoices',
+    routeId: 'listInvoices',
+    pathParams: { orgId: t.partnerId },
+    query: { limit: String(pageSize) },
+    expectedStatus: 200,
+    floor: 'Query ledger',
+    promise: { calls: 3, roundTrips: 1, what: 'GetItem + Query grants + Query ledger, in parallel' },
+  },
+  {
+    name: 'invoices by date',
+    routeId: 'listInvoices',
+    pathParams: { orgId: t.partnerId },
+    query: { limit: String(pageSize), from: '2025-04-01', to: '2025-06-30', status: 'paid' },
+    expectedStatus: 200,
+    floor: 'Query ledger',
+    promise: { calls: 3, roundTrips: 1, what: 'GetItem + Query grants + Query ledger (dates in the key, status filtered), in parallel' },
+  },
+  {
+    name: 'get invoice',
+    routeId: 'getInvoice',
+    pathParams: { invoiceId },
+    expectedStatus: 200,
+    floor: 'GetItem',
+    promise: { calls: 3, roundTrips: 2, what: 'GetItem invoice + Query grants, then BatchGet customer and issuer' },
+  },
+  {
+    name: 'export invoices',
+    routeId: 'exportInvoices',
+    pathParams: { orgId: t.partnerId },
+    query: { from: '2026-01-01', to: '2026-03-31' },
+    expectedStatus: 200,
+    floor: 'Query ledger',
+    promise: { calls: 3, roundTrips: 1, what: 'GetItem + Query grants + Query ledger (up to 1,000 rows a Query), in parallel' },
+  },
+];
 
 export const methodOf = (scenario: RouteScenario) => {
   const route = routeById(scenario.routeId);

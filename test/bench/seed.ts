@@ -29,6 +29,8 @@ export interface SeededHierarchy {
   /** Every customer seeded, in creation order per partner. */
   customerIds: string[];
   partnerAdmin: { email: string; userId: string };
+  /** Each partner's customers, for the invoices seeded under them. */
+  customersByPartner: Map<string, { id: string; name: string }[]>;
   seconds: number;
 }
 
@@ -63,6 +65,7 @@ export const seedHierarchy = async (plan: SeedPlan, log: (line: string) => void)
   let created = 0;
   let benchCustomerId: string | undefined;
   const customerIds: string[] = [];
+  const customersByPartner = new Map<string, { id: string; name: string }[]>();
   let failure: unknown;
   let nextPartner = 0;
   const worker = async () => {
@@ -79,6 +82,7 @@ export const seedHierarchy = async (plan: SeedPlan, log: (line: string) => void)
           );
           if (p === 0 && i === 0) benchCustomerId = customer.id;
           customerIds.push(customer.id);
+          customersByPartner.set(partnerId, [...(customersByPartner.get(partnerId) ?? []), { id: customer.id, name: customer.name }]);
         } catch (error) {
           failure ??= error;
           return;
@@ -110,6 +114,7 @@ export const seedHierarchy = async (plan: SeedPlan, log: (line: string) => void)
     benchCustomerId,
     customerIds,
     partnerAdmin: { email: partnerAdminEmail, userId: member.userId },
+    customersByPartner,
     seconds: (performance.now() - started) / 1000,
   };
 };

@@ -184,7 +184,15 @@ const samples = (): Record<string, unknown> => ({
   addAccountIds: [ids.customer],
   removeAccountIds: [ids.customer],
   mode: 'grant',
+  invoiceId: 'inv_0',
+  entries: [],
+  taxRate: '20',
+  dueDate: '2099-12-31',
+  amount: 100,
 });
+
+/** Other valid values of a field name whose shape differs between routes (a quote's lines, an invoice's): the first that fits is used. */
+const alternativeSamples = (): Record<string, unknown[]> => ({ lines: [[{ sku: 'M365-BP', quantity: 1 }]] });
 
 /** Query-string samples where a field of the same name is a list in a body (`accountIds=a,b`). */
 const querySamples = (): Record<string, unknown> => ({ accountIds: ids.customer });
@@ -199,7 +207,8 @@ const validFor = (schema: ZodType | undefined, what: string): Record<string, unk
   for (const name of Object.keys(shapeOf(schema))) {
     if (shapeOf(schema)[name]?.safeParse(undefined).success) continue;
     if (!(name in known)) throw new Error(`bad-input: no valid sample for ${what}.${name}; add one to \`samples\``);
-    value[name] = known[name];
+    const candidates = [known[name], ...(alternativeSamples()[name] ?? [])];
+    value[name] = candidates.find((candidate) => shapeOf(schema)[name]?.safeParse(candidate).success) ?? known[name];
   }
   // Schemas that need one optional field at least (a PATCH) get the first one that has a sample.
   if (!schema.safeParse(value).success) {
@@ -241,7 +250,7 @@ const wrongQueryValues: [string, string][] = [
 
 /** Path parameter values that are not ids of the right kind: [name, raw path segment, decoded value]. */
 const badIds = (param: string): [string, string][] => {
-  const prefixes: Record<string, string> = { userId: 'usr', keyId: 'key', impId: 'imp', serviceId: 'svc' };
+  const prefixes: Record<string, string> = { userId: 'usr', keyId: 'key', impId: 'imp', serviceId: 'svc', invoiceId: 'inv' };
   const prefix = prefixes[param] ?? 'org';
   const other = prefix === 'org' ? 'usr' : 'org';
   return [

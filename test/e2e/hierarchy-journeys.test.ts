@@ -732,6 +732,12 @@ describe('as an outsider (a valid token, no memberships)', () => {
     getPortalSummary: {},
     createService: { body: { providerOrgId: demoOrg.fabrikam, name: 'Outsider service', accountIds: [] } },
     listServices: {},
+    getPriceBook: {},
+    putPriceBook: { body: { entries: [] } },
+    listInvoices: { query: { status: 'issued' } },
+    createInvoice: { body: { currency: 'EUR', taxRate: '20', dueDate: '2099-12-31', lines: [{ sku: 'M365-BP', quantity: 1 }] } },
+    exportInvoices: {},
+    getBillingHistory: {},
   };
   /** Every route addressed to an org (`/v1/orgs/{orgId}…`, and later `{customerId}`, `{partnerId}`…). */
   const orgRoutes = routes.filter((route) => /^\/v1\/orgs\/\{\w+\}/.test(route.path));

@@ -181,10 +181,10 @@ describe('each route', () => {
   it.each(byRoute)('%s: success responses', (_, route) => {
     const responses = mustOperation(route).responses;
 
-    for (const [status, declared] of Object.entries(route.responses)) {
+    for (const [status, declared] of Object.entries(route.responses) as [string, { schema?: unknown; contentType?: string }][]) {
       const documented = responses[status];
       expect(documented, `${status}`).toBeDefined();
-      if (declared.schema) expect(documented?.content?.['application/json']?.schema, `${status}`).toBeDefined();
+      if (declared.schema) expect(documented?.content?.[declared.contentType ?? 'application/json']?.schema, `${status}`).toBeDefined();
       else expect(documented?.content, `${status}`).toBeUndefined();
     }
   });
@@ -260,6 +260,10 @@ describe('what the API answers matches what the document says', () => {
     expectConforms('getMe', await admin.get('/v1/me'));
     expectConforms('listRoles', await admin.get('/v1/roles'));
     expectConforms('getHealth', await admin.get('/v1/health'));
+    expectConforms('getPriceBook', await admin.get(`/v1/orgs/${demoOrg.contoso}/price-book`));
+    expectConforms('listInvoices', await admin.get(`/v1/orgs/${demoOrg.contoso}/invoices`));
+    expectConforms('getInvoice', await admin.get('/v1/invoices/inv_demoalpineissued'));
+    expectConforms('getBillingHistory', await admin.get(`/v1/orgs/${demoOrg.alpine}/billing-history`));
   });
 
   it('for problems, extension members included', async () => {

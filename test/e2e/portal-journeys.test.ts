@@ -124,8 +124,11 @@ describe('as Alpine’s client admin', () => {
       assets: 2,
       documents: 1,
       openQuotes: 1,
-      unpaidInvoices: 0,
+      // The demo's Alpine invoices: one paid, one issued, one draft; only the issued one is unpaid.
+      unpaidInvoices: 1,
     });
+    const invoices = expectJson(await clientAdmin.get<Page<{ id: string; status: string }>>(alpine('/invoices')), 200).items;
+    expect(invoices.map((invoice) => invoice.status).sort()).toEqual(['issued', 'paid']);
   });
 
   it('changes nothing that is the MSP’s: projects 403, a quote for itself 403; and the platform side stays 404', async () => {

@@ -111,10 +111,13 @@ const parseWith = (schema: ZodType | undefined, value: unknown, present: boolean
 /**
  * Every org id an answer names, in ids and in text (an explanation's reason),
  * except under `path`, `parentId` and `orgPath` (an audit entry's), which name
- * an org's ancestors by design, and `token` (a session token is opaque base64url,
- * where `org_…` may turn up by chance).
+ * an org's ancestors by design, `token` (a session token is opaque base64url,
+ * where `org_…` may turn up by chance), and an invoice's `customerId` and
+ * `issuerId`: an invoice names both its parties, whichever side reads it (the
+ * issuer was the customer's parent when it was drafted; after a move either
+ * party may be out of the reader's sight).
  */
-const notNaming = new Set(['path', 'parentId', 'orgPath', 'token']);
+const notNaming = new Set(['path', 'parentId', 'orgPath', 'token', 'customerId', 'issuerId']);
 const orgIdsIn = (value: unknown, found: string[] = []): string[] => {
   if (typeof value === 'string') found.push(...(value.match(/\borg_[0-9a-z]{1,40}\b/g) ?? []));
   else if (Array.isArray(value)) for (const item of value) orgIdsIn(item, found);
@@ -257,15 +260,16 @@ export class Runner {
 
     const { model } = world;
     const keyed = route.idempotent === true && parsed.idempotencyKey !== null;
-    // A spec's own answer: a bare answer is judged on `target` (the portal); one with its target replaces both (services).
-    const scoped = spec.access?.(ctx, parsed);
+    // A spec's own answer: a bare answer is judged on `target` (the portal); one with its target replaces both
+    // (services, invoices: routes addressed to something other than an org).
+    const permission = route.permission ? (spec.permission?.(parsed) ?? route.permission) : null;
+    const scoped = spec.access?.(ctx, parsed, permission);
     const judged = typeof scoped === 'object' ? scoped : null;
     const target = judged
       ? judged.target
       : route.permission || scoped
         ? (spec.target?.(parsed, ctx) ?? (parsed.params.orgId as string))
         : null;
-    const permission = route.permission ? (spec.permission?.(parsed) ?? route.permission) : null;
     const access = judged ? judged.access : (scoped ?? (permission && target ? model.access(principal, target, permission) : 'allowed'));
     const denial = access === 'missing' || access === 'hidden' ? 404 : access === 'forbidden' || access === 'restricted' ? 403 : null;
     const cursor = parsed.query.cursor;

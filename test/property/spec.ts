@@ -88,10 +88,11 @@ export interface RouteSpec {
   /**
    * Routes authorized otherwise than by the route's permission on one org. A bare answer is judged on
    * `target` (the client portal, where a requester grant may let a caller in); an answer with its target
-   * replaces `target` and `permission`, for a route addressed to something other than an org
-   * (`/v1/services/{serviceId}…`: a 404 must read the same whichever id it is about).
+   * replaces `target` and the runner's own check, for a route addressed to something other than an org
+   * (`/v1/services/{serviceId}…`, `/v1/invoices/{id}`: a 404 must read the same whichever id it is about).
+   * `permission` is the route's (null for routes without one).
    */
-  access?: (ctx: Ctx, call: ParsedCall) => Access | { access: Access; target: string };
+  access?: (ctx: Ctx, call: ParsedCall, permission: Permission | null) => Access | { access: Access; target: string };
   /** Lists whose cursor is bound to the list: the binding a valid cursor must carry. */
   cursorBinding?: (call: ParsedCall) => string;
   /** The rules behind the permission check: statuses, and what a success must look like. */

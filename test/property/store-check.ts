@@ -136,6 +136,7 @@ export const expectStoreMatchesModel = async (model: Model): Promise<void> => {
     [...model.sessions.values()].flatMap((session) => session.listedUnder.map((orgId) => `${orgId} ${session.id} ${session.customerId}`)),
   );
   expectServicesMatch(items, model);
+  expectBillingMatchesModel(items, model);
   const stuck = itemsOf(items, 'idempotency').filter((record) => record.state !== 'completed');
   if (stuck.length > 0) mismatch(`idempotency locks left behind: ${stuck.map((r) => String(r.pk)).join(', ')}`);
   const moves = itemsOf(items, 'moveJob');
@@ -189,4 +190,47 @@ const expectServicesMatch = (items: readonly RawItem[], model: Model): void => {
       stableJson([a.serviceId, a.accountId, a.userId, a.email, model.services.get(a.serviceId)?.role, true]),
     ),
   );
+};
+
+/**
+ * Price books, invoices with every listing copy (one per org of its ledger,
+ * in the same state and version), issuers' counters and customers' billing
+ * events: what the table holds against what the model expects.
+ */
+const expectBillingMatchesModel = (items: readonly RawItem[], model: Model): void => {
+  const entryOf = (e: object) => ({ ...e, effectiveTo: (e as { effectiveTo?: unknown }).effectiveTo ?? null });
+  diff(
+    'price books',
+    itemsOf(items, 'priceBook').map((b) =>
+      stableJson([b.partnerId, b.version, ((b.entries ?? []) as Record<string, unknown>[]).map(entryOf)]),
+    ),
+    [...model.priceBooks].map(([partnerId, book]) => stableJson([partnerId, book.version, book.entries.map(entryOf)])),
+  );
+  const invoiceLine = (i: Record<string, unknown>) =>
+    stableJson([i.invoiceId, i.customerId, i.issuerId, i.status, i.number ?? null, i.version, i.total, i.invoiceDate]);
+  diff(
+    'invoices',
+    itemsOf(items, 'invoice').map(invoiceLine),
+    [...model.invoices.values()].map((i) => invoiceLine({ ...i, invoiceId: i.id })),
+  );
+  diff(
+    'invoice listings',
+    itemsOf(items, 'invoiceListing').map((l) => `${String(l.ledgerId)} ${invoiceLine(l)}`),
+    [...model.invoices.values()].flatMap((i) => i.ledgerIds.map((ledgerId) => `${ledgerId} ${invoiceLine({ ...i, invoiceId: i.id })}`)),
+  );
+  diff(
+    'invoice counters',
+    itemsOf(items, 'invoiceCounter').map((c) => `${String(c.issuerId)} ${String(c.lastNumber)}`),
+    [...model.invoiceCounters].map(([issuerId, last]) => `${issuerId} ${last}`),
+  );
+  const eventLine = (customerId: unknown, type: unknown, invoiceId: unknown, from: unknown, to: unknown) =>
+    [customerId, type, invoiceId ?? '-', from ?? '-', to ?? '-'].map(String).join(' ');
+  const events = itemsOf(items, 'billingEvent').map((e) => eventLine(e.customerId, e.type, e.invoiceId, e.fromState, e.toState));
+  const expectedEvents = [...model.billingEvents].flatMap(([customerId, list]) =>
+    list.map((e) => eventLine(customerId, e.type, e.invoiceId, e.from, e.to)),
+  );
+  diff('billing events', events, expectedEvents);
+  // The same event twice (a subscription going back and forth) counts twice.
+  if (events.length !== expectedEvents.length)
+    mismatch(`the table holds ${events.length} billing events, the model ${expectedEvents.length}`);
 };

@@ -3,6 +3,8 @@ import { generateKeyPair, SignJWT } from 'jose';
 import type { AccessRequest } from '#domain/access/authorize';
 import { addMember } from '#domain/access/members';
 import { submitApplication } from '#domain/applications/applications';
+import { createInvoice } from '#domain/billing/invoices';
+import { putPriceBook } from '#domain/billing/price-book';
 import { bootstrapPlatform } from '#domain/bootstrap/bootstrap';
 import { anonymousActor, systemActor, writtenBy } from '#domain/db/written-by';
 import { createApiKey } from '#domain/delegation/api-keys';
@@ -16,9 +18,11 @@ import { putConfig } from '#domain/partners/configs';
 import { putProfile } from '#domain/partners/profiles';
 import { rootOrgId } from '#domain/shared/ids';
 import { localAudience, localIssuer } from '#functions/authorizer/verify-token';
+import { recordBillingEvent } from './model/billing.ts';
 import { assignmentKey, Model, type ModelMembership, type ModelOrg, membershipKey, type Principal } from './model/model.ts';
 import { childKinds, isServiceRole, type Kind, maxDepth, nameKey, type Role, roleNames, roleTable } from './model/rules.ts';
 import { buildPortal, type PortalPlan, portalPlanArb } from './portal-world.ts';
+import { seededInvoice, worldPriceBook } from './specs/billing.ts';
 import type { InProcessApi } from './support/api.ts';
 import { plantPastSession, sessionReasons, startSession } from './support/sessions.ts';
 import { wipeTable } from './support/table.ts';
@@ -339,6 +343,33 @@ export const buildWorld = async (
       ),
     );
     for (const apply of learn) apply();
+  }
+
+  // Every partner gets the world's price book from the platform above it, and the first two customers a draft each.
+  const pricedPartners = [...model.orgs.values()].filter((org) => org.kind === 'partner');
+  await Promise.all(
+    pricedPartners.map((org) =>
+      putPriceBook(as(adminUserId, 'price-book:write'), org.id, worldPriceBook as Parameters<typeof putPriceBook>[2], null, setupActor),
+    ),
+  );
+  for (const org of pricedPartners) model.priceBooks.set(org.id, { entries: worldPriceBook.map((entry) => ({ ...entry })), version: 1 });
+  const lines = [{ sku: 'M365', quantity: 2 }];
+  const drafts = await Promise.all(
+    customers
+      .slice(0, 2)
+      .map((org) =>
+        createInvoice(
+          as(adminUserId, 'billing:write'),
+          org.id,
+          { currency: 'EUR', taxRate: '20', invoiceDate: '2026-03-01', dueDate: '2099-12-31', lines },
+          setupActor,
+        ),
+      ),
+  );
+  for (const [index, draft] of drafts.entries()) {
+    const org = customers[index] as ModelOrg;
+    model.invoices.set(draft.id, seededInvoice({ model }, org, draft.id, lines));
+    recordBillingEvent(model, org.id, { type: 'invoice.created', invoiceId: draft.id, from: null, to: null });
   }
 
   // Customers whose built-in administrator switched partner access off, as the customer's own admin does it.

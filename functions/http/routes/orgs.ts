@@ -56,7 +56,7 @@ export const orgsRoutes = [
     group: orgsGroup,
     auth: 'caller',
     permission: 'org:delete',
-    summary: 'Delete an org that has no children; its memberships go with it',
+    summary: 'Delete an org that has no children; its memberships go with it. An invoiced customer is never deleted (409 `has-invoices`)',
     tags: ['Organisations'],
     request: { params: orgParams },
     conditional: true,

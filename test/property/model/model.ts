@@ -1,3 +1,4 @@
+import type { ModelBillingEvent, ModelInvoice, ModelPriceBook } from './billing.ts';
 import { PortalModel } from './portal.ts';
 import { type Kind, nameKey, type Permission, type Role, roleCarries, roleTable, type SubscriptionState } from './rules.ts';
 
@@ -220,6 +221,11 @@ export class Model {
   readonly services = new Map<string, ModelService>();
   /** By `assignmentKey`; dead ones too (their items stay in the table until their account leaves the service). */
   readonly assignments = new Map<string, ModelAssignment>();
+  /** Partners' price books (a deleted partner's stays), invoices by id, each issuer's last number, customers' billing events in order. */
+  readonly priceBooks = new Map<string, ModelPriceBook>();
+  readonly invoices = new Map<string, ModelInvoice>();
+  readonly invoiceCounters = new Map<string, number>();
+  readonly billingEvents = new Map<string, ModelBillingEvent[]>();
 
   constructor(readonly rootId: string) {}
 
@@ -540,6 +546,23 @@ export class Model {
     if (org.partnerAccess) return 'forbidden';
     if (covering.some((grant) => this.crosses(grant, orgId, permission))) return permission === 'org:read' ? 'summary' : 'allowed';
     return admitted.length === 0 ? 'restricted' : 'forbidden';
+  }
+
+  /**
+   * The rule's answer for an invoice, which concerns two parties: its issuer
+   * (and those above it) may read and change it, its customer's side (those
+   * reaching the customer now, its own people included) may only read it.
+   * Refused: the customer's side's own refusal if it sees the customer, else
+   * the issuer's, else out of sight.
+   */
+  invoiceAccess(principal: Principal | null, invoice: ModelInvoice, permission: Permission): Access {
+    const onIssuer = this.access(principal, invoice.issuerId, permission);
+    if (onIssuer === 'allowed') return 'allowed';
+    const onCustomer = this.access(principal, invoice.customerId, permission);
+    if (onCustomer === 'allowed') return permission === 'billing:read' ? 'allowed' : 'forbidden';
+    if (onCustomer === 'forbidden' || onCustomer === 'restricted') return onCustomer;
+    if (onIssuer === 'forbidden' || onIssuer === 'restricted') return onIssuer;
+    return 'hidden';
   }
 
   /** Everything the principal's admitted grants hold at an org, together. */

@@ -284,7 +284,8 @@ export class PortalModel {
       projectsActiveVisible: projects.filter((p) => p.visibleToClient).length,
       assets: [...this.assets.values()].filter((a) => a.customerId === customerId).length,
       quotesOpen: [...this.quotes.values()].filter((q) => q.customerId === customerId && q.status === 'open').length,
-      unpaidInvoices: 0,
+      // Issued and not yet paid or voided (billing keeps the counter in the same transactions).
+      unpaidInvoices: [...this.model.invoices.values()].filter((i) => i.customerId === customerId && i.status === 'issued').length,
     };
   }
 

@@ -3,6 +3,18 @@ import { listAccess } from './access.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 import { approveApplication, listApplications, rejectApplication, submitApplication } from './applications.ts';
 import { listAudit, verifyAudit } from './audit.ts';
+import {
+  createInvoice,
+  exportInvoices,
+  getBillingHistory,
+  getInvoice,
+  getPriceBook,
+  issueInvoice,
+  listInvoices,
+  payInvoice,
+  putPriceBook,
+  voidInvoice,
+} from './billing.ts';
 import { addExternalAdmin, listExternalAdmins, removeExternalAdmin } from './external-admins.ts';
 import { endImpersonation, listImpersonations, startImpersonation } from './impersonation.ts';
 import { addMember, explainAccess, listMembers, removeMember, updateMember } from './members.ts';
@@ -124,4 +136,14 @@ export const routeSpecs: RouteSpecs = {
   listServiceCandidates,
   grantServiceAccess,
   revokeServiceAccess,
+  getPriceBook,
+  putPriceBook,
+  listInvoices,
+  createInvoice,
+  exportInvoices,
+  getInvoice,
+  issueInvoice,
+  payInvoice,
+  voidInvoice,
+  getBillingHistory,
 };

@@ -1,3 +1,4 @@
+import { recordBillingEvent } from '../model/billing.ts';
 import { forgetDetails, inheritConfig } from '../model/business.ts';
 import type { ModelOrg } from '../model/model.ts';
 import { childKinds, type Kind, maxDepth, nameKey, subscriptionMoves, subscriptionStates } from '../model/rules.ts';
@@ -96,6 +97,15 @@ export const updateOrg: RouteSpec = {
       accept: (response) => {
         if (body.name !== undefined) org.name = body.name;
         if (body.status !== undefined) org.status = body.status;
+        // A customer's subscription move is in its billing history, written with it.
+        if (body.subscriptionState !== undefined && body.subscriptionState !== org.subscription && org.kind === 'customer') {
+          recordBillingEvent(model, org.id, {
+            type: 'subscription.changed',
+            invoiceId: null,
+            from: org.subscription,
+            to: body.subscriptionState,
+          });
+        }
         if (body.subscriptionState !== undefined) org.subscription = body.subscriptionState;
         org.version += 1;
         expectOrg('the updated org', response.json, model, org.id);
@@ -121,6 +131,8 @@ export const deleteOrg: RouteSpec = {
     if (model.children(org.id).length > 0) failures.push(409);
     // Keys are revoked on purpose, never swept away with their org.
     if (model.keysOf(org.id).length > 0) failures.push(409);
+    // Invoices are financial records: an invoiced customer is never deleted.
+    if ([...model.invoices.values()].some((invoice) => invoice.customerId === org.id)) failures.push(409);
     if (failures.length > 0) return fail(failures);
     return {
       statuses: [204],

@@ -346,7 +346,7 @@ export const getPortalSummary: RouteSpec = {
       assets: shows('view-all-assets') ? c.assets : null,
       documents: shows('view-documents') ? portal.documentCount(orgId) : null,
       openQuotes: shows('view-quotes-invoices') ? c.quotesOpen : null,
-      unpaidInvoices: shows('view-quotes-invoices') ? 0 : null,
+      unpaidInvoices: shows('view-quotes-invoices') ? c.unpaidInvoices : null,
     };
     return { statuses: [200], accept: (response) => expectFields('the portal summary', response.json, expected) };
   },
