@@ -28,7 +28,28 @@ const fixedWrites = 4;
 /** The largest subtree (the org included) that moves in one atomic transaction. */
 export const maxAtomicMove = maxTransactionItems - fixedWrites;
 
-const rule = (message: string, name: string) => new ConflictError(message, { extensions: { rule: name } });
+export const rule = (message: string, name: string) => new ConflictError(message, { extensions: { rule: name } });
+
+/**
+ * The rules a move checks once the org and its new parent are known and
+ * differ from the current one: the first it breaks (the error the move
+ * answers), with the subtree it read to know.
+ */
+export const subtreeRefusal = async (
+  org: OrgItem,
+  newParent: OrgItem,
+): Promise<{ refusal: ConflictError | null; descendants: OrgItem[] }> => {
+  if (!mayHoldChild(newParent.kind, org.kind))
+    return { refusal: rule(`A ${newParent.kind} cannot hold a ${org.kind}`, 'kind'), descendants: [] };
+  if (newParent.status !== 'active')
+    return { refusal: rule('A suspended org cannot take new children', 'parent-suspended'), descendants: [] };
+  const descendants = await readWholeSubtree(org);
+  const height = Math.max(0, ...descendants.map((item) => item.depth - org.depth));
+  if (newParent.depth + 1 + height > maxDepth)
+    return { refusal: rule(`The hierarchy is at most ${maxDepth} levels deep`, 'depth'), descendants };
+  const inOtherMove = descendants.find((item) => item.moveId);
+  return { refusal: inOtherMove?.moveId ? moveInProgress(inOtherMove.moveId) : null, descendants };
+};
 
 /** Where an org of the moved subtree lands: its path below the moved org, re-rooted at the new parent. */
 export const relocate = (item: OrgItem, moved: Pick<OrgItem, 'orgId' | 'path'>, newParentPath: string): OrgItem => {
@@ -76,13 +97,8 @@ export const moveOrg = async (
   if (newParent.moveId) throw moveInProgress(newParent.moveId);
   if (OrgPath.isAncestorOrSelf(orgId, newParent.path)) throw rule('An org cannot move under itself or its own subtree', 'cycle');
   if (org.parentId === newParentId) return { org: toOrgView(org), movedOrgs: 0, moveId: null };
-  if (!mayHoldChild(newParent.kind, org.kind)) throw rule(`A ${newParent.kind} cannot hold a ${org.kind}`, 'kind');
-  if (newParent.status !== 'active') throw rule('A suspended org cannot take new children', 'parent-suspended');
-  const descendants = await readWholeSubtree(org);
-  const height = Math.max(0, ...descendants.map((item) => item.depth - org.depth));
-  if (newParent.depth + 1 + height > maxDepth) throw rule(`The hierarchy is at most ${maxDepth} levels deep`, 'depth');
-  const inOtherMove = descendants.find((item) => item.moveId);
-  if (inOtherMove?.moveId) throw moveInProgress(inOtherMove.moveId);
+  const { refusal, descendants } = await subtreeRefusal(org, newParent);
+  if (refusal) throw refusal;
   if (descendants.length + 1 > maxAtomicMove) {
     const job = await runMoveJob(await startMoveJob(org, newParent, actor), actor);
     return resultOf(job);

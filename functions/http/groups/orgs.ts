@@ -1,5 +1,6 @@
 import { setPartnerAccess } from '#domain/delegation/partner-access';
 import { moveOrg } from '#domain/orgs/move';
+import { moveDryRun } from '#domain/orgs/move-dry-run';
 import { listAncestorOrgs, listChildOrgs, listDescendantOrgs } from '#domain/orgs/org-lists';
 import { createChildOrg, deleteOrg, getOrg, updateOrg } from '#domain/orgs/orgs';
 import { accessOf } from '../access-of.ts';
@@ -34,7 +35,9 @@ export const handler = defineGroup(groups.orgs, {
     return 'dryRun' in result ? ok(result) : ok(result, result.version);
   },
   moveOrg: async (request) => {
-    const result = await moveOrg(accessOf(request), request.params.orgId, request.body.newParentId, request.ifMatch, request.actor);
+    const { params, body, ifMatch, query } = request;
+    if (query.dryRun) return ok(await moveDryRun(accessOf(request), params.orgId, body.newParentId, ifMatch));
+    const result = await moveOrg(accessOf(request), params.orgId, body.newParentId, ifMatch, request.actor);
     return ok(result, result.org.version);
   },
 });

@@ -6,6 +6,7 @@ import {
   createChildBody,
   listOrgsQuery,
   moveBody,
+  moveQuery,
   moveResult,
   org,
   orgOrSummary,
@@ -118,11 +119,12 @@ export const orgsRoutes = [
     group: orgsGroup,
     auth: 'caller',
     permission: 'org:move',
-    summary: 'Move an org (and its subtree) under a new parent',
+    summary:
+      'Move an org (and its subtree) under a new parent (`?dryRun=true` reports who would lose access, the service account and sessions it touches, and the rule that would refuse it, writing nothing)',
     tags: ['Organisations'],
-    request: { params: orgParams, body: moveBody },
+    request: { params: orgParams, query: moveQuery, body: moveBody },
     conditional: true,
-    responses: { 200: ok(moveResult) },
+    responses: { 200: ok(z.union([moveResult, dryRunReport])) },
   },
   {
     id: 'setPartnerAccess',

@@ -90,3 +90,4 @@ export const partnerAccessBody = z
   .meta({ id: 'PartnerAccess' });
 
 export const partnerAccessQuery = z.strictObject({ dryRun: dryRunFlag });
+export const moveQuery = z.strictObject({ dryRun: dryRunFlag });
