@@ -41,9 +41,7 @@ export const accessLosses = async (
       target,
       now,
     ).length > 0;
-  const losing = new Set(
-    [...byPerson].filter(([, held]) => admittedAt(held, org) && !admittedAt(held, after)).map(([person]) => person),
-  );
+  const losing = new Set([...byPerson].filter(([, held]) => admittedAt(held, org) && !admittedAt(held, after)).map(([person]) => person));
   const visible = new Set(visibleFrom(askerGrants, org, now));
   const named: AccessLoss[] = [];
   for (const holder of reachingHolders(holders, org, now)) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#infra/local/runtime';
 import { demoOrg, demoUser, signIn, startDemoRuntime } from './support/demo.ts';
-import { type Client, clientFor, expectJson, expectProblem, type Me, type Org, type Page, type RequestOptions } from './support/http.ts';
+import { apiKeyClient, type Client, expectJson, expectProblem, type Me, type Org, type Page } from './support/http.ts';
 
 /**
  * "An integration using an API key" (issue 4), over real HTTP on the demo
@@ -43,22 +43,7 @@ afterAll(async () => {
 
 const keysOf = (orgId: string) => `/v1/orgs/${orgId}/api-keys`;
 
-/** A client that authenticates with `x-api-key` only, as a partner's integration does. */
-const integration = (secret: string, extra: Record<string, string> = {}): Client => {
-  const base = clientFor(runtime.url);
-  const withKey = (options: RequestOptions = {}): RequestOptions => ({
-    ...options,
-    headers: { 'x-api-key': secret, ...extra, ...options.headers },
-  });
-  return {
-    request: (method, path, options) => base.request(method, path, withKey(options)),
-    get: (path, options) => base.get(path, withKey(options)),
-    post: (path, body, options) => base.post(path, body, withKey(options)),
-    patch: (path, body, options) => base.patch(path, body, withKey(options)),
-    put: (path, body, options) => base.put(path, body, withKey(options)),
-    delete: (path, options) => base.delete(path, withKey(options)),
-  };
-};
+const integration = (secret: string, extra: Record<string, string> = {}): Client => apiKeyClient(runtime.url, secret, extra);
 
 describe('an integration using an API key', () => {
   let key: ApiKey;

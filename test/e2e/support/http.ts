@@ -189,3 +189,20 @@ export interface RoleDoc {
   permissions: string[];
   assignableAt: string[];
 }
+
+/** A client that authenticates with `x-api-key` only, as a partner's integration does. */
+export const apiKeyClient = (baseUrl: string, secret: string, extra: Record<string, string> = {}): Client => {
+  const base = clientFor(baseUrl);
+  const withKey = (options: RequestOptions = {}): RequestOptions => ({
+    ...options,
+    headers: { 'x-api-key': secret, ...extra, ...options.headers },
+  });
+  return {
+    request: (method, path, options) => base.request(method, path, withKey(options)),
+    get: (path, options) => base.get(path, withKey(options)),
+    post: (path, body, options) => base.post(path, body, withKey(options)),
+    patch: (path, body, options) => base.patch(path, body, withKey(options)),
+    put: (path, body, options) => base.put(path, body, withKey(options)),
+    delete: (path, options) => base.delete(path, withKey(options)),
+  };
+};
