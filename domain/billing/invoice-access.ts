@@ -1,10 +1,12 @@
 import type { AccessRequest } from '../access/authorize.ts';
 import { enforce } from '../access/authorize.ts';
 import { type Decision, decide, type OrgRef } from '../access/decide.ts';
-import { type Grant, loadGrants } from '../access/grants.ts';
+import { type CallerGrants, type Grant, loadCallerGrants } from '../access/grants.ts';
 import type { Permission } from '../access/permissions.ts';
 import type { OrgItem } from '../orgs/org.entity.ts';
 import { readOrgs } from '../orgs/org-store.ts';
+import { portalRoleRefusal, requesterAt } from '../portal/authorize-portal.ts';
+import { holdsAny } from '../portal/client-permissions.ts';
 import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { InvoiceEntity, type InvoiceItem } from './invoice.entity.ts';
 
@@ -62,10 +64,11 @@ export const authorizeOnInvoice = async <T = undefined>(
   invoiceId: string,
   also?: (invoice: InvoiceItem) => Promise<T>,
 ): Promise<AuthorizedInvoice & { also: T }> => {
-  const [{ data: invoice }, grants] = await Promise.all([
+  const [{ data: invoice }, held] = await Promise.all([
     InvoiceEntity.get({ invoiceId }).go({ consistent: true }),
-    loadGrants(access.caller),
+    loadCallerGrants(access.caller),
   ]);
+  const { grants } = held;
   if (!invoice) throw invoiceNotFound();
   const [orgs, extra] = await Promise.all([
     readOrgs([invoice.customerId, invoice.issuerId]),
@@ -73,6 +76,26 @@ export const authorizeOnInvoice = async <T = undefined>(
   ]);
   const customer = orgs.get(invoice.customerId) ?? null;
   const issuer = orgs.get(invoice.issuerId) ?? null;
-  decideOnInvoice(grants, { customer, issuer }, access.permission);
+  try {
+    decideOnInvoice(grants, { customer, issuer }, access.permission);
+  } catch (refusal) {
+    if (!readsAsClient(held, invoice, access.permission)) throw refusal;
+  }
   return { invoice, grants, customer, issuer, also: extra };
+};
+
+/**
+ * The customer's own people in the client portal read what was sent to them:
+ * a requester of the invoice's customer whose portal role carries
+ * `view-quotes-invoices` reads an issued, paid or void invoice (a draft stays
+ * the MSP's: 404 as for any invoice out of reach); a requester whose role
+ * shows no invoices gets the portal's 403. Never a change.
+ */
+const readsAsClient = (held: CallerGrants, invoice: InvoiceItem, permission: Permission): boolean => {
+  const requester = requesterAt(held, invoice.customerId);
+  if (!requester || permission !== 'billing:read' || invoice.status === 'draft') return false;
+  if (!holdsAny(requester.permissions, ['view-quotes-invoices'])) {
+    throw portalRoleRefusal(`The portal role ${requester.portalRole} does not show invoices`);
+  }
+  return true;
 };

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listInvoices } from '#domain/billing/invoice-lists';
 import { issueInvoice, payInvoice, voidInvoice } from '#domain/billing/invoice-transitions';
+import { getInvoice } from '#domain/billing/invoices';
 import { getPortalSummary } from '#domain/portal/summary';
 import { ForbiddenError, NotFoundError } from '#domain/shared/errors';
 import { makeInvoice, setPriceBook } from './support/billing-fixture.ts';
@@ -63,5 +64,19 @@ describe('billing in the client portal', () => {
   it('refuses a requester whose role does not show invoices (403), and a requester elsewhere learns nothing (404)', async () => {
     await expect(listInvoices(as(world.plain.caller, 'billing:read'), world.customerA.id, {})).rejects.toBeInstanceOf(ForbiddenError);
     await expect(listInvoices(as(world.clientAdmin.caller, 'billing:read'), world.customerB.id, {})).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('opens one invoice to those requesters, never a draft (404 as for any invoice out of reach); other roles get 403', async () => {
+    // Prepare
+    const billing = await member(world.admin, world.partnerA.id, 'billing-admin');
+    const sent = await makeInvoice(billing, world.customerA.id);
+    await issueInvoice(as(billing, 'billing:write'), sent.id, null, actor);
+    const kept = await makeInvoice(billing, world.customerA.id);
+    const reading = (caller: typeof world.approver.caller) => as(caller, 'billing:read');
+
+    // Act & assess
+    expect(await getInvoice(reading(world.approver.caller), sent.id)).toMatchObject({ id: sent.id, status: 'issued' });
+    await expect(getInvoice(reading(world.approver.caller), kept.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getInvoice(reading(world.plain.caller), sent.id)).rejects.toBeInstanceOf(ForbiddenError);
   });
 });

@@ -99,7 +99,8 @@ export const billingRoutes = [
     group: billingGroup,
     auth: 'caller',
     permission: 'billing:read',
-    summary: 'One invoice with its lines: for the issuer’s side and the customer’s side (404 to anyone else, as for a missing invoice)',
+    summary:
+      'One invoice with its lines: for the issuer’s side and the customer’s side, including its portal requesters whose role shows invoices (never a draft); 404 to anyone else, as for a missing invoice',
     tags: ['Billing'],
     request: { params: invoiceParams },
     responses: { 200: ok(invoice) },

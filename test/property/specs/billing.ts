@@ -121,7 +121,13 @@ const judgeInvoice = (ctx: Ctx, call: ParsedCall, permission: Permission | null)
   if (!permission) throw new Error('invoice routes carry a permission in the route table');
   const id = call.params.invoiceId as string;
   const invoice = ctx.model.invoices.get(id);
-  return { access: invoice ? ctx.model.invoiceAccess(ctx.principal, invoice, permission) : 'missing', target: id };
+  if (!invoice) return { access: 'missing', target: id };
+  const access = ctx.model.invoiceAccess(ctx.principal, invoice, permission);
+  // The customer's requesters read what was sent to them (not drafts) when their portal role shows invoices; others get 403.
+  const { portal } = ctx.model;
+  const requester = portal.requesterAt(ctx.principal, invoice.customerId);
+  if (access === 'allowed' || !requester || permission !== 'billing:read' || invoice.status === 'draft') return { access, target: id };
+  return { access: portal.holds(requester, 'view-quotes-invoices') ? 'allowed' : 'forbidden', target: id };
 };
 
 const expectInvoice = (what: string, response: ApiResponse, invoice: ModelInvoice): void => {
