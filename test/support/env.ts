@@ -4,6 +4,8 @@
  * test file may import domain modules statically: by then TABLE_NAME and
  * DYNAMODB_ENDPOINT name a table created for that file alone.
  */
-import { useFreshTable } from './table.ts';
+import { afterAll } from 'vitest';
+import { dropTable, useFreshTable } from './table.ts';
 
-await useFreshTable();
+const table = await useFreshTable();
+afterAll(() => dropTable(table));
