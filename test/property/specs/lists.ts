@@ -26,7 +26,14 @@ export interface Walked {
  * cursor seen is remembered (for reuse on other lists); every page must be a
  * 200 of `{ items, nextCursor }`.
  */
-export const walkPages = async (first: ApiResponse, tools: AcceptTools, binding: string, follow: boolean): Promise<Walked> => {
+export const walkPages = async (
+  first: ApiResponse,
+  tools: AcceptTools,
+  binding: string,
+  follow: boolean,
+  /** For lists that grow without bound (the audit): stop following after `maxPages`, incomplete, instead of failing. */
+  unbounded = false,
+): Promise<Walked> => {
   const items: Record<string, unknown>[] = [];
   let response = first;
   for (let pages = 1; ; pages++) {
@@ -43,7 +50,7 @@ export const walkPages = async (first: ApiResponse, tools: AcceptTools, binding:
     if (page.nextCursor === null) return { items, complete: true };
     tools.rememberCursor(binding, page.nextCursor);
     if (!follow) return { items, complete: false };
-    if (pages >= maxPages) return mismatch(`more than ${maxPages} pages`);
+    if (pages >= maxPages) return unbounded ? { items, complete: false } : mismatch(`more than ${maxPages} pages`);
     response = await tools.page(page.nextCursor);
   }
 };
