@@ -51,6 +51,11 @@ export const assertSessionHolds = (access: AccessRequest, grants: readonly Grant
  */
 export const authorizeOn = async (access: AccessRequest, orgId: string): Promise<Authorized> => {
   const [org, grants] = await Promise.all([readOrg(orgId), loadGrants(access.caller)]);
+  return authorizeLoaded(access, grants, org, orgId);
+};
+
+/** `authorizeOn` once the org and the caller's grants are read (by a use case that had to read something else first). */
+export const authorizeLoaded = (access: AccessRequest, grants: Grant[], org: OrgItem | null, orgId: string): Authorized => {
   if (!org) throw orgNotFound(orgId);
   const decision = decide(grants, org, access.permission);
   if (!decision.allowed && decision.rule === 'out-of-scope') assertSessionHolds(access, grants, orgId);

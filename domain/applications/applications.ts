@@ -1,7 +1,7 @@
-import { type AccessRequest, authorizeOn } from '../access/authorize.ts';
+import { type AccessRequest, authorizeLoaded, authorizeOn } from '../access/authorize.ts';
 import type { Actor } from '../access/caller.ts';
 import { decide } from '../access/decide.ts';
-import type { Grant } from '../access/grants.ts';
+import { type Grant, loadGrants } from '../access/grants.ts';
 import { UserEmailEntity } from '../access/user.entity.ts';
 import { db } from '../db/service.ts';
 import { transact } from '../db/transact.ts';
@@ -187,11 +187,12 @@ export const listApplications = async (
  * whose channel is out of scope answer the same 404.
  */
 const authorizeOnApplication = async <T>(access: AccessRequest, appId: string, beside: (item: ApplicationItem) => Promise<T>) => {
-  const { data: item } = await ApplicationEntity.get({ appId }).go();
+  // The caller's grants are read first, with the application: an ended session is a 401 whatever the id names.
+  const [{ data: item }, grants] = await Promise.all([ApplicationEntity.get({ appId }).go(), loadGrants(access.caller)]);
   if (!item) throw applicationNotFound();
   try {
-    const [authorized, extra] = await Promise.all([authorizeOn(access, item.channelId), beside(item)]);
-    return { ...authorized, item, extra };
+    const [org, extra] = await Promise.all([readOrg(item.channelId), beside(item)]);
+    return { ...authorizeLoaded(access, grants, org, item.channelId), item, extra };
   } catch (error) {
     if (error instanceof NotFoundError) throw applicationNotFound();
     throw error;
