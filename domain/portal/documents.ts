@@ -2,11 +2,12 @@ import type { AccessRequest } from '../access/authorize.ts';
 import { authorizeOn, enforce, orgNotFound } from '../access/authorize.ts';
 import type { Actor } from '../access/caller.ts';
 import { decide } from '../access/decide.ts';
-import { loadCallerGrants } from '../access/grants.ts';
+import { type CallerGrants, loadCallerGrants } from '../access/grants.ts';
 import { tombstoneFor } from '../db/deletion.ts';
 import { db } from '../db/service.ts';
 import { transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
+import type { OrgItem } from '../orgs/org.entity.ts';
 import { defaultLimit, type Page } from '../orgs/org-lists.ts';
 import { OrgPath } from '../orgs/org-path.ts';
 import { readOrgs } from '../orgs/org-store.ts';
@@ -14,7 +15,7 @@ import { assertVersion } from '../orgs/orgs.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
-import { authorizePortal } from './authorize-portal.ts';
+import { authorizePortal, requesterAt } from './authorize-portal.ts';
 import {
   DocumentEntity,
   type DocumentItem,
@@ -91,7 +92,19 @@ const readDocument = async (access: AccessRequest, docId: string, alsoOrgId?: st
 export const getDocument = async (access: AccessRequest, docId: string): Promise<DocumentView> => {
   const { doc, held, orgs } = await readDocument(access, docId);
   judgeDocument(access, doc, orgs, held, 'read');
-  return toView(doc, effectiveShare(doc, orgs)?.orgId ?? null);
+  return toView(doc, shareInSight(held, effectiveShare(doc, orgs)));
+};
+
+/**
+ * The customer a document is shared with, named only to whoever may know of
+ * it: someone whose grants reach it (a partner-side reader holding only a
+ * service assignment on the partner does not see its customers), or its own
+ * requester.
+ */
+const shareInSight = (held: CallerGrants, shared: OrgItem | null): string | null => {
+  if (!shared) return null;
+  const decision = decide(held.grants, shared, 'org:read');
+  return decision.allowed || decision.visible || requesterAt(held, shared.orgId) ? shared.orgId : null;
 };
 
 const changed = (ifMatch: number | null) =>

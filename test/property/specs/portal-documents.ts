@@ -101,7 +101,13 @@ export const getDocument: RouteSpec = {
     accept: (response) => {
       const doc = docOf(ctx, call);
       if (!doc) return mismatch('unreachable: the runner checked the document');
-      expectFields('the document', response.json, documentView(doc, ctx.model.portal.effectiveShare(doc)));
+      // The customer it is shared with is named only to whoever may know of it (its grants reach it, or its requester).
+      const share = ctx.model.portal.effectiveShare(doc);
+      const known =
+        share !== null &&
+        (!['missing', 'hidden'].includes(ctx.model.access(ctx.principal, share, 'org:read')) ||
+          ctx.model.portal.requesterAt(ctx.principal, share) !== undefined);
+      expectFields('the document', response.json, documentView(doc, known ? share : null));
       expectEtag(response.headers, doc.version);
     },
   }),
