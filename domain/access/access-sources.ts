@@ -5,7 +5,12 @@ import { ApiKeyEntity } from '../delegation/api-key.entity.ts';
 import { ExternalAdminEntity } from '../delegation/external-admin.entity.ts';
 import { ImpersonationEntity } from '../delegation/impersonation.entity.ts';
 import { maxSessionMinutes } from '../delegation/partner-access.ts';
-import { ServiceAssignmentEntity, type ServiceAssignmentItem } from '../delegation/service-assignment.entity.ts';
+import {
+  byServiceLink,
+  parseServiceLink,
+  ServiceAssignmentEntity,
+  type ServiceAssignmentItem,
+} from '../delegation/service-assignment.entity.ts';
 import type { OrgItem } from '../orgs/org.entity.ts';
 import { OrgPath } from '../orgs/org-path.ts';
 import { impersonationRole, type PrincipalType } from './caller.ts';
@@ -153,7 +158,7 @@ const livingAssignments = async (items: readonly ServiceAssignmentItem[]): Promi
 
 /** Assignments to the account through one live link; leftovers of an earlier link grant nothing and are skipped. */
 const assignmentsTo = (accountId: string, link: string): AccessSource => {
-  const [serviceId = '', linkId = ''] = link.split(':');
+  const { serviceId, linkId } = parseServiceLink(link);
   return {
     key: `s/${link}`,
     heldAt: accountId,
@@ -224,7 +229,7 @@ export const accessSourcesOf = (org: OrgItem, now: number = Date.now()): AccessS
   return [
     ...OrgPath.ids(org.path).flatMap((orgId) => [membersAt(orgId), keysAt(orgId, now)]),
     ...(customer ? [externalAdminsOf(org.orgId, now)] : []),
-    ...[...(org.serviceLinks ?? [])].sort().map((link) => assignmentsTo(org.orgId, link)),
+    ...[...(org.serviceLinks ?? [])].sort(byServiceLink).map((link) => assignmentsTo(org.orgId, link)),
     ...(customer ? [sessionsIn(org.orgId, now)] : []),
   ];
 };

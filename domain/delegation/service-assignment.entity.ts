@@ -56,3 +56,19 @@ export type ServiceAssignmentItem = EntityItem<typeof ServiceAssignmentEntity>;
 
 /** How an account's org item names its live link to a service. */
 export const serviceLinkOf = (serviceId: string, linkId: string): string => `${serviceId}:${linkId}`;
+
+/** The service and link an account's link names. */
+export const parseServiceLink = (link: string): { serviceId: string; linkId: string } => {
+  const [serviceId = '', linkId = ''] = link.split(':');
+  return { serviceId, linkId };
+};
+
+/**
+ * Links in service order. Sorting the joined strings would not do: ':' sorts
+ * after digits, so `svc_s1:…` came before `svc_s:…`.
+ */
+export const byServiceLink = (a: string, b: string): number => {
+  const [x, y] = [parseServiceLink(a), parseServiceLink(b)];
+  if (x.serviceId !== y.serviceId) return x.serviceId < y.serviceId ? -1 : 1;
+  return x.linkId < y.linkId ? -1 : x.linkId > y.linkId ? 1 : 0;
+};
