@@ -395,6 +395,16 @@ describe('as the partner admin (admin@contoso.test)', () => {
       expect(expectJson(await partnerAdmin.get<Org>(orgPath(created.id)), 200)).toMatchObject({ parentId: demoOrg.contoso, version: 2 });
     });
 
+    it('dry-runs the move first: 200 with what it would do, nothing moved; a malformed dryRun is a 400', async () => {
+      const move = { newParentId: demoOrg.contosoEast };
+      const report = expectJson(await partnerAdmin.post(orgPath(created.id, '/move'), move, { query: { dryRun: 'true' } }), 200);
+      const malformed = await partnerAdmin.post(orgPath(created.id, '/move'), move, { query: { dryRun: 'maybe' } });
+
+      expect(report).toMatchObject({ dryRun: true, wouldSucceed: true, violations: [] });
+      expect(expectProblem(malformed, 400, 'validation-error').errors?.map((error) => error.path)).toEqual(['query.dryRun']);
+      expect(expectJson(await partnerAdmin.get<Org>(orgPath(created.id)), 200)).toMatchObject({ parentId: demoOrg.contoso, version: 2 });
+    });
+
     it('moves the customer under its sub-reseller', async () => {
       const reply = await partnerAdmin.post<MoveResult>(
         orgPath(created.id, '/move'),
@@ -503,6 +513,7 @@ describe('as the technician (tech@contoso.test)', () => {
       await technician.patch(orgPath(demoOrg.coho), { name: 'Coho Vineyard' }, ifMatch(etag(before.version))),
       await technician.post(orgPath(demoOrg.contoso, '/children'), { kind: 'customer', name: 'Tech Made This' }),
       await technician.post(orgPath(demoOrg.coho, '/move'), { newParentId: demoOrg.contosoEast }),
+      await technician.post(orgPath(demoOrg.coho, '/move'), { newParentId: demoOrg.contosoEast }, { query: { dryRun: 'true' } }),
       await technician.delete(orgPath(demoOrg.coho)),
     ];
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { countCalls } from '#domain/db/call-counter';
 import { moveDryRun } from '#domain/orgs/move-dry-run';
 import { getOrg } from '#domain/orgs/orgs';
-import { NotFoundError } from '#domain/shared/errors';
+import { ForbiddenError, NotFoundError } from '#domain/shared/errors';
 import { as, createOrg, member, smallHierarchy } from './support/fixture.ts';
 
 /** `POST …/move?dryRun=true`: who would lose the org, and what would refuse the move, with nothing written. */
@@ -53,5 +53,25 @@ describe('a move’s dry run', () => {
   it('answers 404 for an org out of the caller’s reach, as the move does', async () => {
     const outsider = await member(world.admin, world.partnerB.id, 'partner-admin');
     await expect(moveDryRun(moving(outsider), world.customerA.id, world.partnerB.id, null)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('answers 403 to a caller who sees both orgs but may not move them, and tells it nothing of the move', async () => {
+    const customer = await createOrg(world.admin, world.partnerA.id, 'customer');
+    const reader = await member(world.admin, world.channel.id, 'read-only');
+    const { result, calls } = await countCalls(() =>
+      moveDryRun(moving(reader), customer.id, world.partnerB.id, null).then(
+        () => 'answered',
+        (error: unknown) => error,
+      ),
+    );
+    expect(result).toBeInstanceOf(ForbiddenError);
+    // Refused on what it read first (the two orgs and the grants), before any rule or loss is looked up.
+    expect(calls.byCommand).toEqual({ GetItemCommand: 2, QueryCommand: 1 });
+  });
+
+  it('answers 404 for a new parent out of the caller’s reach, though the org itself is in it', async () => {
+    const customer = await createOrg(world.admin, world.partnerA.id, 'customer');
+    const partnerAdmin = await member(world.admin, world.partnerA.id, 'partner-admin');
+    await expect(moveDryRun(moving(partnerAdmin), customer.id, world.partnerB.id, null)).rejects.toBeInstanceOf(NotFoundError);
   });
 });
