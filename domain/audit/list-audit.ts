@@ -58,24 +58,29 @@ export const listAudit = async (access: AccessRequest, orgId: string, query: Aud
     authorizeOn(access, orgId),
     filtered.go({ order: 'desc', cursor: state?.k ?? null, limit: query.limit ?? defaultLimit }),
   ]);
-  const shown = org.kind === 'customer' ? page.data : await withoutRestricted(page.data, orgId, grants, access.permission);
+  const shown = await readableEntries(page.data, org.orgId, grants, access.permission);
   return { items: shown.map(toAuditEntryView), nextCursor: page.cursor ? encodeCursor({ k: page.cursor }, binding) : null };
 };
 
 /**
- * A customer that switched partner access off drops out of every aggregated
- * view from above, its audit included (past entries too): the page's entries
- * of other orgs are checked against their org, one BatchGet per page, and
- * kept only where the caller could read that org's audit itself.
+ * The entries of orgs below the target are shown where the caller could read
+ * that org's audit as it stood when the entry was written (at the path the
+ * entry records, under the org's restriction and service links of today).
+ * So a grant that reaches the target alone (a service assignment, an
+ * external admin) shows nothing of the subtree below it; an org moved away
+ * leaves its history with the ancestors it had then, and brings none to its
+ * new ones; a customer that switched partner access off drops out of every
+ * view from above, its past entries too. One BatchGet per page, and none
+ * when the page holds only the target's own entries.
  */
-const withoutRestricted = async (entries: AuditEntryItem[], orgId: string, grants: readonly Grant[], permission: Permission) => {
+const readableEntries = async (entries: AuditEntryItem[], orgId: string, grants: readonly Grant[], permission: Permission) => {
   const others = [...new Set(entries.map((entry) => entry.orgId))].filter((id) => id !== orgId);
   if (others.length === 0) return entries;
   const orgs = await readOrgs(others);
-  const hidden = new Set(
-    [...orgs.values()]
-      .filter((item) => item.partnerAccess === false && !decide(grants, item, permission).allowed)
-      .map((item) => item.orgId),
-  );
-  return entries.filter((entry) => !hidden.has(entry.orgId));
+  return entries.filter((entry) => {
+    if (entry.orgId === orgId) return true;
+    const now = orgs.get(entry.orgId);
+    const asRecorded = { orgId: entry.orgId, path: entry.orgPath, partnerAccess: now?.partnerAccess, serviceLinks: now?.serviceLinks };
+    return decide(grants, asRecorded, permission).allowed;
+  });
 };

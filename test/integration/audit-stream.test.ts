@@ -47,11 +47,6 @@ describe('audit consumer behind the local stream poller', () => {
     expect(logLines.filter((line) => line.includes('gave up'))).toEqual([]);
   });
 
-  // Fails today, and is marked so: appendEntry (domain/audit/append.ts) creates the ancestors' copies
-  // without `chainOrg`, and ElectroDB refuses an item that leaves out a composite of an index with a
-  // condition (gsi3): "Incomplete composite attributes provided for index gsi3 … Missing composite
-  // attributes identified: "chainOrg"". Every change below the root is dead-lettered until that is fixed;
-  // then this test starts passing, vitest reports it, and `.fails` comes off.
   it("records a change below the root in its org's log and fans it out to the ancestors' logs", async () => {
     // Prepare
     const admin = await platformAdmin();

@@ -202,6 +202,8 @@ export class Model {
   readonly userIdByEmail = new Map<string, string>();
   /** Ids that existed once: deleted orgs are good targets. */
   readonly goneOrgIds = new Set<string>();
+  /** Paths orgs held before a move or a deletion (audit entries keep the path of their time); see `pathsHeld`. */
+  private readonly pastPaths = new Map<string, Set<string>>();
   /** Successful creates by (principal, Idempotency-Key). */
   readonly idempotency = new Map<string, IdempotentRecord>();
   /** List cursors the API handed out, with the list they belong to. */
@@ -246,6 +248,22 @@ export class Model {
 
   pathOf(id: string): string {
     return `/${this.lineage(id).join('/')}`;
+  }
+
+  /** Call before an org moves or is deleted: it and its subtree leave their paths. */
+  notePaths(id: string): void {
+    for (const orgId of [id, ...this.descendants(id).map((org) => org.id)]) {
+      const held = this.pastPaths.get(orgId) ?? new Set<string>();
+      held.add(this.pathOf(orgId));
+      this.pastPaths.set(orgId, held);
+    }
+  }
+
+  /** Every path an org has held: its current one and those noted (a path changes only by a move). */
+  pathsHeld(id: string): ReadonlySet<string> {
+    const held = new Set(this.pastPaths.get(id));
+    if (this.orgs.has(id)) held.add(this.pathOf(id));
+    return held;
   }
 
   depthOf(id: string): number {

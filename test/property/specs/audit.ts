@@ -1,4 +1,4 @@
-import type { ModelOrg } from '../model/model.ts';
+import { readsAsRecorded } from '../model/audit-sight.ts';
 import { expectFields, mismatch, pickOrgId, type RouteSpec } from '../spec.ts';
 import type { Picker } from '../support/picker.ts';
 import { walkPages } from './lists.ts';
@@ -18,10 +18,12 @@ const pickAuditQuery = (pick: Picker): Record<string, string> => {
 const auditBinding = (orgId: string, query: Record<string, unknown>) => `audit|${orgId}|${JSON.stringify(query)}`;
 
 /**
- * The audit of an org's subtree: every entry listed belongs to an org at or
- * below the target, newest first, never one of a customer that switched
- * partner access off unless the caller is one of its own (the leak check
- * covers orgs out of sight).
+ * The audit of an org's subtree, newest first: every entry listed was
+ * recorded at or below the target, at a path its org really held, and is of
+ * an org the caller could read the audit of where it stood then (so nothing
+ * below a grant that reaches one org alone, nothing of a customer that
+ * switched partner access off unless the caller is one of its own; the leak
+ * check covers orgs out of sight).
  */
 export const listAudit: RouteSpec = {
   weight: 4,
@@ -42,11 +44,15 @@ export const listAudit: RouteSpec = {
           if (at > previous) mismatch(`audit entries are not newest first: ${at} after ${previous}`);
           previous = at;
           const entryOrg = String(entry.orgId);
-          if (!model.isAncestorOrSelf(orgId, entryOrg) && model.orgs.has(entryOrg))
-            mismatch(`the audit of ${orgId} lists an entry of ${entryOrg}`);
-          const org: ModelOrg | undefined = model.org(entryOrg);
-          if (org && entryOrg !== orgId && model.access(principal, entryOrg, 'audit:read') === 'restricted') {
-            mismatch(`the audit of ${orgId} shows ${entryOrg}, whose partner access is off`);
+          const recordedPath = String(entry.orgPath);
+          const described = `${String(entry.action)} at ${at}, recorded at ${recordedPath}`;
+          if (!recordedPath.split('/').includes(orgId))
+            mismatch(`the audit of ${orgId} lists an entry of ${entryOrg} not recorded under it (${described})`);
+          const pathHeld = model.pathsHeld(entryOrg);
+          if (pathHeld.size > 0 && !pathHeld.has(recordedPath))
+            mismatch(`an entry of ${entryOrg} records a path it never had (${described})`);
+          if (entryOrg !== orgId && !readsAsRecorded(model, principal, entryOrg, recordedPath, 'audit:read')) {
+            mismatch(`the audit of ${orgId} shows an entry of ${entryOrg} the caller could not read where it was (${described})`);
           }
           if (call.query.action !== undefined && entry.action !== call.query.action)
             mismatch(`filtered on ${String(call.query.action)}, got ${String(entry.action)}`);

@@ -143,6 +143,7 @@ export const deleteOrg: RouteSpec = {
         for (const [key, grant] of model.externalAdmins) if (grant.orgId === org.id) model.externalAdmins.delete(key);
         forgetDetails(model, org.id);
         model.portal.forgetCustomer(org.id);
+        model.notePaths(org.id);
         model.orgs.delete(org.id);
         model.goneOrgIds.add(org.id);
       },
@@ -319,6 +320,7 @@ export const moveOrg: RouteSpec = {
       mutates: true,
       accept: (response) => {
         const moved = [org, ...model.descendants(org.id)];
+        model.notePaths(org.id);
         org.parentId = newParentId;
         for (const item of moved) item.version += 1;
         const result = response.json as { org?: unknown } | undefined;
