@@ -26,7 +26,7 @@ export const readsAsRecorded = (
         return lineage.includes(grant.orgId);
       case 'service': {
         const service = model.services.get(grant.serviceId);
-        return grant.orgId === orgId && org !== undefined && service?.accounts.has(orgId) && lineage.at(-2) === service.ownerOrgId;
+        return grant.orgId === orgId && org !== undefined && service?.accounts.has(orgId) === true && lineage.at(-2) === service.ownerOrgId;
       }
       default:
         return org !== undefined && model.reaches(grant, orgId);
