@@ -12,8 +12,8 @@ import { newId } from '../shared/ids.ts';
 import { AssetEntity, type AssetItem, type assetTypes, requesterLinkOf } from './asset.entity.ts';
 import { authorizeOnItem, authorizePortal, portalRoleRefusal } from './authorize-portal.ts';
 import { holdsAny } from './client-permissions.ts';
+import { createForCustomer } from './customer-item-create.ts';
 import { RequesterEntity } from './requester.entity.ts';
-import { summaryWrites } from './summary-counters.ts';
 import { customersOnly } from './tickets.ts';
 
 export interface AssetView {
@@ -95,20 +95,12 @@ export const createAsset = async (access: AccessRequest, customerId: string, inp
     version: 1,
     writtenBy: by,
   };
-  await transact(
-    () =>
-      db.transaction
-        .write((tx) => [
-          tx.asset.create(item).commit(),
-          tx.org
-            .check({ orgId: customerId })
-            .where((attr, { exists }) => exists(attr.orgId))
-            .commit(),
-          ...summaryWrites(tx, customerId, { assets: 1 }, by),
-        ])
-        .go(),
-    (index) =>
-      index === 1 ? new NotFoundError(`Org ${customerId} was not found`) : new ConflictError('The asset could not be created; try again'),
+  await createForCustomer(
+    customerId,
+    (tx) => tx.asset.create(item).commit(),
+    { assets: 1 },
+    by,
+    'The asset could not be created; try again',
   );
   return toView(item);
 };

@@ -11,6 +11,7 @@ import { ConflictError, NotFoundError, PreconditionFailedError } from '../shared
 import { newId } from '../shared/ids.ts';
 import { authorizeOnItem, authorizePortal, portalRoleRefusal } from './authorize-portal.ts';
 import { holdsAny } from './client-permissions.ts';
+import { createForCustomer } from './customer-item-create.ts';
 import { ProjectEntity, type ProjectItem, type ProjectStatus } from './project.entity.ts';
 import { projectDelta, summaryWrites } from './summary-counters.ts';
 import { customersOnly } from './tickets.ts';
@@ -92,20 +93,12 @@ export const createProject = async (access: AccessRequest, customerId: string, i
     version: 1,
     writtenBy: by,
   };
-  await transact(
-    () =>
-      db.transaction
-        .write((tx) => [
-          tx.project.create(item).commit(),
-          tx.org
-            .check({ orgId: customerId })
-            .where((attr, { exists }) => exists(attr.orgId))
-            .commit(),
-          ...summaryWrites(tx, customerId, projectDelta(null, item), by),
-        ])
-        .go(),
-    (index) =>
-      index === 1 ? new NotFoundError(`Org ${customerId} was not found`) : new ConflictError('The project could not be created; try again'),
+  await createForCustomer(
+    customerId,
+    (tx) => tx.project.create(item).commit(),
+    projectDelta(null, item),
+    by,
+    'The project could not be created; try again',
   );
   return toView(item);
 };

@@ -10,6 +10,7 @@ import { ConflictError, NotFoundError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { authorizeOnItem, authorizePortal, portalRoleRefusal } from './authorize-portal.ts';
 import { holdsAny } from './client-permissions.ts';
+import { createForCustomer } from './customer-item-create.ts';
 import { QuoteEntity, type QuoteItem, type QuoteStatus } from './quote.entity.ts';
 import { summaryWrites } from './summary-counters.ts';
 import { customersOnly } from './tickets.ts';
@@ -97,20 +98,12 @@ export const createQuote = async (access: AccessRequest, customerId: string, inp
     version: 1,
     writtenBy: by,
   };
-  await transact(
-    () =>
-      db.transaction
-        .write((tx) => [
-          tx.quote.create(item).commit(),
-          tx.org
-            .check({ orgId: customerId })
-            .where((attr, { exists }) => exists(attr.orgId))
-            .commit(),
-          ...summaryWrites(tx, customerId, { quotesOpen: 1 }, by),
-        ])
-        .go(),
-    (index) =>
-      index === 1 ? new NotFoundError(`Org ${customerId} was not found`) : new ConflictError('The quote could not be created; try again'),
+  await createForCustomer(
+    customerId,
+    (tx) => tx.quote.create(item).commit(),
+    { quotesOpen: 1 },
+    by,
+    'The quote could not be created; try again',
   );
   return toView(item);
 };

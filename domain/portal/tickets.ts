@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { authorizeOnItem, authorizePortal } from './authorize-portal.ts';
+import { createForCustomer } from './customer-item-create.ts';
 import { summaryWrites, ticketDelta } from './summary-counters.ts';
 import { TicketEntity, type TicketItem, type TicketStatus, type ticketCategories, type ticketPriorities } from './ticket.entity.ts';
 import { clientSeesTicket, editTicketVerdict, readTicketVerdict, ticketClosed, ticketNotOpen } from './ticket-rules.ts';
@@ -112,20 +113,12 @@ export const createTicket = async (access: AccessRequest, customerId: string, in
     version: 1,
     writtenBy: by,
   };
-  await transact(
-    () =>
-      db.transaction
-        .write((tx) => [
-          tx.ticket.create(item).commit(),
-          tx.org
-            .check({ orgId: customerId })
-            .where((attr, { exists }) => exists(attr.orgId))
-            .commit(),
-          ...summaryWrites(tx, customerId, ticketDelta(null, 'open'), by),
-        ])
-        .go(),
-    (index) =>
-      index === 1 ? new NotFoundError(`Org ${customerId} was not found`) : new ConflictError('The ticket could not be opened; try again'),
+  await createForCustomer(
+    customerId,
+    (tx) => tx.ticket.create(item).commit(),
+    ticketDelta(null, 'open'),
+    by,
+    'The ticket could not be opened; try again',
   );
   return toTicketView(item);
 };
