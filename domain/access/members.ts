@@ -19,6 +19,7 @@ import { MembershipEntity, type MembershipItem } from './membership.entity.ts';
 import type { Permission } from './permissions.ts';
 import { type RoleName, roleOf } from './roles.ts';
 import { UserEmailEntity } from './user.entity.ts';
+import { invitedMeanwhile, newUserWrites } from './users.ts';
 
 export interface MemberView {
   userId: string;
@@ -124,12 +125,7 @@ export const addMember = async (access: AccessRequest, orgId: string, input: New
                 .check({ orgId })
                 .where((attr, { exists }) => exists(attr.orgId))
                 .commit(),
-          ...(existing.data
-            ? []
-            : [
-                userEmail.create({ email, userId, writtenBy: by }).commit(),
-                user.create({ userId, email, status: 'invited', createdAt: now, updatedAt: now, version: 1, writtenBy: by }).commit(),
-              ]),
+          ...newUserWrites({ user, userEmail }, { userId, email }, Boolean(existing.data), by),
         ])
         .go(),
     (index) =>
@@ -137,7 +133,7 @@ export const addMember = async (access: AccessRequest, orgId: string, input: New
         ? new ConflictError(`${email} is already a member here`, { extensions: { rule: 'already-member' } })
         : index === 1
           ? new NotFoundError(`Org ${orgId} was not found`)
-          : new ConflictError('Someone invited this email at the same moment; try again'),
+          : invitedMeanwhile(),
   );
   return toMemberView(membership);
 };

@@ -1,3 +1,6 @@
+import type { TransactionEntities } from '../db/service.ts';
+import type { WrittenBy } from '../db/written-by.ts';
+import { ConflictError } from '../shared/errors.ts';
 import { UserEmailEntity, UserEntity, type UserItem } from './user.entity.ts';
 
 /** Email → user id never changes once written, so each container may keep what it has read. */
@@ -20,3 +23,26 @@ export const findUserIdByEmail = async (email: string): Promise<string | null> =
 };
 
 export const getUser = async (userId: string): Promise<UserItem | null> => (await UserEntity.get({ userId }).go()).data;
+
+/**
+ * The writes that bring a new person in, for a transaction that adds their
+ * first grant: the email's claim (a condition: it fails when someone claimed
+ * the email meanwhile, see `invitedMeanwhile`) and the user, invited. None
+ * when the email already belongs to a user.
+ */
+export const newUserWrites = (
+  tx: Pick<TransactionEntities, 'user' | 'userEmail'>,
+  person: { userId: string; email: string },
+  known: boolean,
+  by: WrittenBy,
+) => {
+  if (known) return [];
+  const { userId, email } = person;
+  return [
+    tx.userEmail.create({ email, userId, writtenBy: by }).commit(),
+    tx.user.create({ userId, email, status: 'invited', createdAt: by.at, updatedAt: by.at, version: 1, writtenBy: by }).commit(),
+  ];
+};
+
+/** The answer when the email's claim failed: someone brought the same person in at the same moment. */
+export const invitedMeanwhile = (): ConflictError => new ConflictError('Someone invited this email at the same moment; try again');

@@ -3,6 +3,7 @@ import type { Actor } from '../access/caller.ts';
 import { decide } from '../access/decide.ts';
 import { type Grant, loadGrants } from '../access/grants.ts';
 import { UserEmailEntity } from '../access/user.entity.ts';
+import { invitedMeanwhile, newUserWrites } from '../access/users.ts';
 import { db } from '../db/service.ts';
 import { transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
@@ -306,18 +307,11 @@ export const approveApplication = async (access: AccessRequest, appId: string, a
                 writtenBy: by,
               })
               .commit(),
-            ...(existingUser
-              ? []
-              : [
-                  userEmail.create({ email, userId, writtenBy: by }).commit(),
-                  user.create({ userId, email, status: 'invited', createdAt: by.at, updatedAt: by.at, version: 1, writtenBy: by }).commit(),
-                ]),
+            ...newUserWrites({ user, userEmail }, { userId, email }, Boolean(existingUser), by),
           ];
         },
         onConditionFailed: (index) =>
-          index === 0
-            ? new DecidedMeanwhileError('The application was decided while this request ran')
-            : new ConflictError('Someone invited this email at the same moment; try again'),
+          index === 0 ? new DecidedMeanwhileError('The application was decided while this request ran') : invitedMeanwhile(),
       },
     });
   } catch (error) {

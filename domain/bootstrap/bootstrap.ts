@@ -1,6 +1,7 @@
 import type { Actor } from '../access/caller.ts';
 import { MembershipEntity } from '../access/membership.entity.ts';
 import { UserEmailEntity } from '../access/user.entity.ts';
+import { newUserWrites } from '../access/users.ts';
 import { db } from '../db/service.ts';
 import { writtenBy } from '../db/written-by.ts';
 import { newOrgItem } from '../orgs/new-org-item.ts';
@@ -34,12 +35,7 @@ export const bootstrapPlatform = async (input: { adminEmail: string; platformNam
   await db.transaction
     .write(({ org, user, userEmail, membership }) => [
       ...(root.data ? [] : [org.create(newOrgItem({ orgId: rootOrgId, kind: 'platform', name, parentId: '', path, by })).commit()]),
-      ...(existingEmail.data
-        ? []
-        : [
-            userEmail.create({ email, userId, writtenBy: by }).commit(),
-            user.create({ userId, email, status: 'invited', createdAt: now, updatedAt: now, version: 1, writtenBy: by }).commit(),
-          ]),
+      ...newUserWrites({ user, userEmail }, { userId, email }, Boolean(existingEmail.data), by),
       membership
         .put({
           userId,

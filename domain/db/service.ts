@@ -71,3 +71,6 @@ export const db = new Service(
   },
   entityConfig,
 );
+
+/** The entities a transaction callback hands out. */
+export type TransactionEntities = Parameters<Parameters<typeof db.transaction.write>[0]>[0];

@@ -6,6 +6,7 @@ import { loadGrants } from '../access/grants.ts';
 import { assertMayAssign } from '../access/members.ts';
 import type { RoleName } from '../access/roles.ts';
 import { UserEmailEntity } from '../access/user.entity.ts';
+import { invitedMeanwhile, newUserWrites } from '../access/users.ts';
 import { tombstoneFor } from '../db/deletion.ts';
 import { db } from '../db/service.ts';
 import { transact } from '../db/transact.ts';
@@ -133,12 +134,7 @@ export const addExternalAdmin = async (
             .check({ orgId })
             .where((attr, { exists }) => exists(attr.orgId))
             .commit(),
-          ...(existing.data
-            ? []
-            : [
-                userEmail.create({ email, userId, writtenBy: by }).commit(),
-                user.create({ userId, email, status: 'invited', createdAt: now, updatedAt: now, version: 1, writtenBy: by }).commit(),
-              ]),
+          ...newUserWrites({ user, userEmail }, { userId, email }, Boolean(existing.data), by),
         ])
         .go(),
     (index) =>
@@ -148,7 +144,7 @@ export const addExternalAdmin = async (
           ? rule(`${email} is a member of this customer: its own members need no external administration`, 'own-member')
           : index === 2
             ? new NotFoundError(`Org ${orgId} was not found`)
-            : new ConflictError('Someone invited this email at the same moment; try again'),
+            : invitedMeanwhile(),
   );
   return toExternalAdminView(item);
 };

@@ -3,6 +3,7 @@ import type { AccessRequest } from '../access/authorize.ts';
 import { authorizeOn } from '../access/authorize.ts';
 import type { Actor } from '../access/caller.ts';
 import { UserEmailEntity } from '../access/user.entity.ts';
+import { invitedMeanwhile, newUserWrites } from '../access/users.ts';
 import { tombstoneFor } from '../db/deletion.ts';
 import { db } from '../db/service.ts';
 import { isConditionalCheckFailure, transact } from '../db/transact.ts';
@@ -111,12 +112,7 @@ export const addRequester = async (
             .check({ orgId: customerId })
             .where((attr, { exists }) => exists(attr.orgId))
             .commit(),
-          ...(existing.data
-            ? []
-            : [
-                userEmail.create({ email, userId, writtenBy: by }).commit(),
-                user.create({ userId, email, status: 'invited', createdAt: now, updatedAt: now, version: 1, writtenBy: by }).commit(),
-              ]),
+          ...newUserWrites({ user, userEmail }, { userId, email }, Boolean(existing.data), by),
         ])
         .go(),
     (index) =>
@@ -124,7 +120,7 @@ export const addRequester = async (
         ? new ConflictError(`${email} is already a requester here`, { extensions: { rule: 'already-requester' } })
         : index === 1
           ? new NotFoundError(`Org ${customerId} was not found`)
-          : new ConflictError('Someone invited this email at the same moment; try again'),
+          : invitedMeanwhile(),
   );
   const invitation = await inviteUser(email).then(outcomeOf, () => 'failed' as const);
   return { ...toRequesterView(item), invitation };

@@ -1,10 +1,9 @@
-import type { db } from '../db/service.ts';
+import type { TransactionEntities } from '../db/service.ts';
 import type { WrittenBy } from '../db/written-by.ts';
 import type { ProjectStatus } from './project.entity.ts';
 import type { TicketStatus } from './ticket.entity.ts';
 
-/** The entities a transaction callback hands out. */
-export type TransactionEntities = Parameters<Parameters<typeof db.transaction.write>[0]>[0];
+export type { TransactionEntities };
 
 export type SummaryCounter =
   | 'ticketsOpen'
