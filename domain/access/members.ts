@@ -1,5 +1,5 @@
 import { tombstoneFor } from '../db/deletion.ts';
-import { db } from '../db/service.ts';
+import { db, orgStillExists } from '../db/service.ts';
 import { transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
 import type { OrgItem } from '../orgs/org.entity.ts';
@@ -7,7 +7,7 @@ import type { Page } from '../orgs/org-lists.ts';
 import { defaultLimit } from '../orgs/org-lists.ts';
 import { assertVersion } from '../orgs/orgs.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
+import { ConflictError, changedMeanwhile, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { type AccessRequest, authorizeOn } from './authorize.ts';
 import { builtInAdminDelta, countBuiltInAdmins, isBuiltInAdmin, lastBuiltInAdmin } from './built-in-admins.ts';
@@ -119,12 +119,7 @@ export const addMember = async (access: AccessRequest, orgId: string, input: New
       db.transaction
         .write(({ membership: memberships, user, userEmail, org: orgs }) => [
           memberships.create(membership).commit(),
-          isBuiltInAdmin(membership)
-            ? countBuiltInAdmins(orgs, orgId, 1, by)
-            : orgs
-                .check({ orgId })
-                .where((attr, { exists }) => exists(attr.orgId))
-                .commit(),
+          isBuiltInAdmin(membership) ? countBuiltInAdmins(orgs, orgId, 1, by) : orgStillExists(orgs, orgId),
           ...newUserWrites({ user, userEmail }, { userId, email }, Boolean(existing.data), by),
         ])
         .go(),
@@ -181,10 +176,7 @@ export const updateMember = async (
   return toMemberView(next);
 };
 
-const changed = (ifMatch: number | null) =>
-  ifMatch === null
-    ? new ConflictError('The membership changed while this request ran; read it again and retry')
-    : new PreconditionFailedError('The membership changed since the version named in If-Match');
+const changed = (ifMatch: number | null) => changedMeanwhile('membership', ifMatch);
 
 /** Whether the member would still reach the org through another grant once this membership is gone. */
 const losesAccess = async (member: MembershipItem, org: OrgItem): Promise<boolean> => {

@@ -5,7 +5,7 @@ import { transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
 import { assertVersion } from '../orgs/orgs.ts';
 import { unpaidInvoiceWrites } from '../portal/invoice-source.ts';
-import { ConflictError, PreconditionFailedError } from '../shared/errors.ts';
+import { ConflictError, changedMeanwhile } from '../shared/errors.ts';
 import { invoiceEvent } from './billing-events.ts';
 import { todayUtc } from './calendar-date.ts';
 import { InvoiceCounterEntity, type InvoiceCounterItem, InvoiceEntity, type InvoiceItem } from './invoice.entity.ts';
@@ -36,9 +36,7 @@ const explainMoved = async (invoiceId: string, action: InvoiceAction, ifMatch: n
   } catch (error) {
     return error as Error;
   }
-  return ifMatch === null
-    ? new ConflictError('The invoice changed while this request ran; read it again and retry')
-    : new PreconditionFailedError('The invoice changed since the version named in If-Match');
+  return changedMeanwhile('invoice', ifMatch);
 };
 
 /** How a transition moves the customer's count of unpaid invoices (the portal summary's `unpaidInvoices`). */

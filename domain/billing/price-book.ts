@@ -4,7 +4,7 @@ import { isConditionalCheckFailure } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
 import type { OrgItem } from '../orgs/org.entity.ts';
 import { assertVersion } from '../orgs/orgs.ts';
-import { ConflictError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
+import { ConflictError, changedMeanwhile, ValidationError } from '../shared/errors.ts';
 import { PriceBookEntity, type PriceBookItem } from './price-book.entity.ts';
 import { maxPriceBookEntries, type PriceBookEntry, priceBookFaults } from './price-book-rules.ts';
 
@@ -103,9 +103,7 @@ export const putPriceBook = async (
     }
   } catch (error) {
     if (!isConditionalCheckFailure(error)) throw error;
-    throw ifMatch === null
-      ? new ConflictError('The price book changed while this request ran; read it again and retry')
-      : new PreconditionFailedError('The price book changed since the version named in If-Match');
+    throw changedMeanwhile('price book', ifMatch);
   }
   return toView(orgId, item);
 };

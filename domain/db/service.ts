@@ -74,3 +74,14 @@ export const db = new Service(
 
 /** The entities a transaction callback hands out. */
 export type TransactionEntities = Parameters<Parameters<typeof db.transaction.write>[0]>[0];
+
+/**
+ * A transaction's check that an org still exists, so that what the
+ * transaction writes for it never outlives it (a deletion may land between
+ * the request's read and its write).
+ */
+export const orgStillExists = (org: TransactionEntities['org'], orgId: string) =>
+  org
+    .check({ orgId })
+    .where((attr, { exists }) => exists(attr.orgId))
+    .commit();

@@ -3,7 +3,7 @@ import type { Actor } from '../access/caller.ts';
 import { assertMayAssign } from '../access/members.ts';
 import type { RoleName } from '../access/roles.ts';
 import { tombstoneFor } from '../db/deletion.ts';
-import { db } from '../db/service.ts';
+import { db, orgStillExists } from '../db/service.ts';
 import { transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
 import type { Page } from '../orgs/org-lists.ts';
@@ -144,10 +144,7 @@ export const createApiKey = async (
           .write(({ apiKey, org: orgs }) => [
             apiKey.create(item).commit(),
             // The org may have been deleted since it was read: a key must never outlive its org.
-            orgs
-              .check({ orgId })
-              .where((attr, { exists }) => exists(attr.orgId))
-              .commit(),
+            orgStillExists(orgs, orgId),
           ])
           .go(),
       (index) => (index === 0 ? new ConflictError(`API key ${keyId} already exists`) : new NotFoundError(`Org ${orgId} was not found`)),

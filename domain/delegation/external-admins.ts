@@ -8,14 +8,14 @@ import type { RoleName } from '../access/roles.ts';
 import { UserEmailEntity } from '../access/user.entity.ts';
 import { invitedMeanwhile, newUserWrites } from '../access/users.ts';
 import { tombstoneFor } from '../db/deletion.ts';
-import { db } from '../db/service.ts';
+import { db, orgStillExists } from '../db/service.ts';
 import { transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
 import type { OrgItem } from '../orgs/org.entity.ts';
 import { defaultLimit, type Page } from '../orgs/org-lists.ts';
 import { assertVersion } from '../orgs/orgs.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../shared/errors.ts';
+import { ConflictError, changedMeanwhile, NotFoundError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { ExternalAdminEntity, type ExternalAdminItem } from './external-admin.entity.ts';
 import { expirySeconds, isoOfSeconds } from './external-admin-expiry.ts';
@@ -130,10 +130,7 @@ export const addExternalAdmin = async (
             .check({ userId, orgId })
             .where((attr, { notExists }) => notExists(attr.userId))
             .commit(),
-          orgs
-            .check({ orgId })
-            .where((attr, { exists }) => exists(attr.orgId))
-            .commit(),
+          orgStillExists(orgs, orgId),
           ...newUserWrites({ user, userEmail }, { userId, email }, Boolean(existing.data), by),
         ])
         .go(),
@@ -198,10 +195,7 @@ export const removeExternalAdmin = async (
           tombstone.put(tombstoneFor(ExternalAdminEntity.delete({ userId, orgId }), current, 'externalAdmin', org, by)).commit(),
         ])
         .go(),
-    () =>
-      options.ifMatch === null
-        ? new ConflictError('The external admin changed while this request ran; read it again and retry')
-        : new PreconditionFailedError('The external admin changed since the version named in If-Match'),
+    () => changedMeanwhile('external admin', options.ifMatch),
   );
   return null;
 };

@@ -12,7 +12,7 @@ import { ApiKeyEntity } from '../delegation/api-key.entity.ts';
 import { ExternalAdminEntity } from '../delegation/external-admin.entity.ts';
 import { deleteOrgDetailsWrites, inheritanceFor, inheritedConfigWrites, maxDetailWrites, readOrgDetails } from '../partners/org-details.ts';
 import { RequesterEntity } from '../portal/requester.entity.ts';
-import { ConflictError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
+import { ConflictError, changedMeanwhile, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import {
   type CreatableKind,
@@ -47,10 +47,7 @@ export const assertVersion = (current: number, ifMatch: number | null): number =
   return current;
 };
 
-const changedUnderneath = (ifMatch: number | null) =>
-  ifMatch === null
-    ? new ConflictError('The org changed while this request ran; read it again and retry')
-    : new PreconditionFailedError('The org changed since the version named in If-Match');
+const changedUnderneath = (ifMatch: number | null) => changedMeanwhile('org', ifMatch);
 
 /**
  * One org by id, if the caller may read it: one round trip (org and grants in

@@ -1,11 +1,11 @@
 import { type AccessRequest, authorizeOn, orgNotFound } from '../access/authorize.ts';
 import type { Actor } from '../access/caller.ts';
-import { db } from '../db/service.ts';
+import { db, orgStillExists } from '../db/service.ts';
 import { transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
 import type { OrgItem } from '../orgs/org.entity.ts';
 import { assertVersion } from '../orgs/orgs.ts';
-import { ConflictError, type FieldError, NotFoundError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
+import { ConflictError, changedMeanwhile, type FieldError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import type { ConfigItem } from './config.entity.ts';
 import { configItemOf, readConfig, type Smarthost } from './config-item.ts';
 import { maxNetworksPerList, parseNetworkList } from './network-address.ts';
@@ -126,18 +126,10 @@ export const putConfig = async (
                 .where((attr, { eq }) => eq(attr.version, expected))
                 .commit()
             : orgConfig.create(item).commit(),
-          orgs
-            .check({ orgId })
-            .where((attr, { exists }) => exists(attr.orgId))
-            .commit(),
+          orgStillExists(orgs, orgId),
         ])
         .go(),
-    (index) =>
-      index === 1
-        ? orgNotFound(orgId)
-        : ifMatch === null
-          ? new ConflictError('The configuration changed while this request ran; read it again and retry')
-          : new PreconditionFailedError('The configuration changed since the version named in If-Match'),
+    (index) => (index === 1 ? orgNotFound(orgId) : changedMeanwhile('configuration', ifMatch)),
   );
   return toConfigView({ orgId, kind }, item);
 };

@@ -1,12 +1,12 @@
 import { type AccessRequest, authorizeOn, orgNotFound } from '../access/authorize.ts';
 import type { Actor } from '../access/caller.ts';
-import { db } from '../db/service.ts';
+import { db, orgStillExists } from '../db/service.ts';
 import { transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
 import type { OrgItem } from '../orgs/org.entity.ts';
 import { OrgPath } from '../orgs/org-path.ts';
 import { assertVersion } from '../orgs/orgs.ts';
-import { ConflictError, type FieldError, NotFoundError, PreconditionFailedError, ValidationError } from '../shared/errors.ts';
+import { ConflictError, changedMeanwhile, type FieldError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { builtInPartnerStatuses } from './partner-statuses.ts';
 import { ProfileEntity, type ProfileItem } from './profile.entity.ts';
 
@@ -215,18 +215,10 @@ export const putProfile = async (
                 .where((attr, { eq }) => eq(attr.version, expected))
                 .commit()
             : orgProfile.create(item).commit(),
-          orgs
-            .check({ orgId })
-            .where((attr, { exists }) => exists(attr.orgId))
-            .commit(),
+          orgStillExists(orgs, orgId),
         ])
         .go(),
-    (index) =>
-      index === 1
-        ? orgNotFound(orgId)
-        : ifMatch === null
-          ? new ConflictError('The profile changed while this request ran; read it again and retry')
-          : new PreconditionFailedError('The profile changed since the version named in If-Match'),
+    (index) => (index === 1 ? orgNotFound(orgId) : changedMeanwhile('profile', ifMatch)),
   );
   return toProfileView({ orgId, kind }, item);
 };

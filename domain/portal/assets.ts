@@ -7,7 +7,7 @@ import { writtenBy } from '../db/written-by.ts';
 import { defaultLimit, type Page } from '../orgs/org-lists.ts';
 import { assertVersion } from '../orgs/orgs.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../shared/errors.ts';
+import { ConflictError, changedMeanwhile, NotFoundError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { AssetEntity, type AssetItem, type assetTypes, requesterLinkOf } from './asset.entity.ts';
 import { authorizeOnItem, authorizePortal, portalRoleRefusal } from './authorize-portal.ts';
@@ -166,10 +166,7 @@ export const setAssetRequesters = async (
             .commit(),
         ])
         .go(),
-    () =>
-      ifMatch === null
-        ? new ConflictError('The asset changed while this request ran; read it again and retry')
-        : new PreconditionFailedError('The asset changed since the version named in If-Match'),
+    () => changedMeanwhile('asset', ifMatch),
   );
   return toView(next);
 };

@@ -1,4 +1,4 @@
-import { db } from '../db/service.ts';
+import { db, orgStillExists } from '../db/service.ts';
 import { transact } from '../db/transact.ts';
 import type { WrittenBy } from '../db/written-by.ts';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
@@ -23,14 +23,7 @@ export const createForCustomer = (
   transact(
     () =>
       db.transaction
-        .write((tx) => [
-          create(tx) as TransactionItem,
-          tx.org
-            .check({ orgId: customerId })
-            .where((attr, { exists }) => exists(attr.orgId))
-            .commit(),
-          ...summaryWrites(tx, customerId, delta, by),
-        ])
+        .write((tx) => [create(tx) as TransactionItem, orgStillExists(tx.org, customerId), ...summaryWrites(tx, customerId, delta, by)])
         .go(),
     (index) => (index === 1 ? new NotFoundError(`Org ${customerId} was not found`) : new ConflictError(refused)),
   );

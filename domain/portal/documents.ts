@@ -13,7 +13,7 @@ import { OrgPath } from '../orgs/org-path.ts';
 import { readOrgs } from '../orgs/org-store.ts';
 import { assertVersion } from '../orgs/orgs.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../shared/errors.ts';
+import { ConflictError, changedMeanwhile, NotFoundError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { authorizePortal, requesterAt } from './authorize-portal.ts';
 import {
@@ -107,10 +107,7 @@ const shareInSight = (held: CallerGrants, shared: OrgItem | null): string | null
   return decision.allowed || decision.visible || requesterAt(held, shared.orgId) ? shared.orgId : null;
 };
 
-const changed = (ifMatch: number | null) =>
-  ifMatch === null
-    ? new ConflictError('The document changed while this request ran; read it again and retry')
-    : new PreconditionFailedError('The document changed since the version named in If-Match');
+const changed = (ifMatch: number | null) => changedMeanwhile('document', ifMatch);
 
 /**
  * Shares a document with one customer of the partner that wrote it (one

@@ -7,7 +7,7 @@ import { writtenBy } from '../db/written-by.ts';
 import { defaultLimit, type Page } from '../orgs/org-lists.ts';
 import { assertVersion } from '../orgs/orgs.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../shared/errors.ts';
+import { changedMeanwhile, NotFoundError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { authorizeOnItem, authorizePortal, portalRoleRefusal } from './authorize-portal.ts';
 import { holdsAny } from './client-permissions.ts';
@@ -166,10 +166,7 @@ export const updateProject = async (
           ...summaryWrites(tx, project.customerId, projectDelta(project, next), by),
         ])
         .go(),
-    () =>
-      ifMatch === null
-        ? new ConflictError('The project changed while this request ran; read it again and retry')
-        : new PreconditionFailedError('The project changed since the version named in If-Match'),
+    () => changedMeanwhile('project', ifMatch),
   );
   return toView(next);
 };

@@ -5,14 +5,14 @@ import type { Actor } from '../access/caller.ts';
 import { UserEmailEntity } from '../access/user.entity.ts';
 import { invitedMeanwhile, newUserWrites } from '../access/users.ts';
 import { tombstoneFor } from '../db/deletion.ts';
-import { db } from '../db/service.ts';
+import { db, orgStillExists } from '../db/service.ts';
 import { isConditionalCheckFailure, transact } from '../db/transact.ts';
 import { writtenBy } from '../db/written-by.ts';
 import { type Invitation, inviteUser } from '../directory/directory.ts';
 import { defaultLimit, type Page } from '../orgs/org-lists.ts';
 import { assertVersion } from '../orgs/orgs.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../shared/errors.ts';
+import { ConflictError, changedMeanwhile, NotFoundError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { ClientPermission } from './client-permissions.ts';
 import { resolvePortalRole } from './portal-roles.ts';
@@ -108,10 +108,7 @@ export const addRequester = async (
       db.transaction
         .write(({ requester, user, userEmail, org: orgs }) => [
           requester.create(item).commit(),
-          orgs
-            .check({ orgId: customerId })
-            .where((attr, { exists }) => exists(attr.orgId))
-            .commit(),
+          orgStillExists(orgs, customerId),
           ...newUserWrites({ user, userEmail }, { userId, email }, Boolean(existing.data), by),
         ])
         .go(),
@@ -133,10 +130,7 @@ const authorizeOnRequester = async (access: AccessRequest, customerId: string, u
   return { org, current: current.data };
 };
 
-const changed = (ifMatch: number | null) =>
-  ifMatch === null
-    ? new ConflictError('The requester changed while this request ran; read it again and retry')
-    : new PreconditionFailedError('The requester changed since the version named in If-Match');
+const changed = (ifMatch: number | null) => changedMeanwhile('requester', ifMatch);
 
 /** Gives a requester another portal role; its permissions are copied afresh. Asset mappings stay (same grant). */
 export const updateRequester = async (

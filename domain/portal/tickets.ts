@@ -7,7 +7,7 @@ import { writtenBy } from '../db/written-by.ts';
 import { defaultLimit, type Page } from '../orgs/org-lists.ts';
 import { assertVersion } from '../orgs/orgs.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../shared/errors.ts';
+import { ConflictError, changedMeanwhile, NotFoundError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { authorizeOnItem, authorizePortal } from './authorize-portal.ts';
 import { createForCustomer } from './customer-item-create.ts';
@@ -209,10 +209,7 @@ export const updateTicket = async (
           ...summaryWrites(tx, ticket.customerId, ticketDelta(ticket.status, next.status), by),
         ])
         .go(),
-    () =>
-      ifMatch === null
-        ? new ConflictError('The ticket changed while this request ran; read it again and retry')
-        : new PreconditionFailedError('The ticket changed since the version named in If-Match'),
+    () => changedMeanwhile('ticket', ifMatch),
   );
   return toTicketView(next);
 };

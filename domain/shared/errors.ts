@@ -99,3 +99,13 @@ export class TooManyRequestsError extends DomainError {
 }
 
 export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;
+
+/**
+ * A versioned write lost its race: with If-Match the client named a version
+ * that is gone (412); without it, the change read at the start of the
+ * request moved on before the write (409, read it again and retry).
+ */
+export const changedMeanwhile = (what: string, ifMatch: number | null): DomainError =>
+  ifMatch === null
+    ? new ConflictError(`The ${what} changed while this request ran; read it again and retry`)
+    : new PreconditionFailedError(`The ${what} changed since the version named in If-Match`);
