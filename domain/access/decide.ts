@@ -148,6 +148,18 @@ export const decide = (grants: readonly Grant[], org: OrgRef, permission: Permis
 };
 
 /**
+ * Whether what the caller holds at an org extends below it: an admitted
+ * membership or API key carrying the permission reaches the org's whole
+ * subtree. Grants that reach one org alone (a service assignment, an
+ * external admin, a session) do not, so a view of the subtree shows such a
+ * caller only what its other grants reach.
+ */
+export const reachesSubtree = (grants: readonly Grant[], org: OrgRef, permission: Permission, now: number = Date.now()): boolean =>
+  admittedGrants(grants, org, now).some(
+    (grant) => (grant.kind === 'membership' || grant.kind === 'api-key') && roleGrants(grant.role, permission),
+  );
+
+/**
  * The ids of the path the caller can see: from its highest covering grant
  * down. Grants that reach one org only (external admin, service,
  * impersonation) show that org alone.

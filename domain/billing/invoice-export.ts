@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { todayUtc } from './calendar-date.ts';
 import { csvRecord } from './csv.ts';
 import type { InvoiceListingItem } from './invoice.entity.ts';
-import { assertLedgerOrg, type InvoiceFilters, invoiceListBinding, ledgerPage } from './invoice-lists.ts';
+import { assertLedgerOrg, type InvoiceFilters, invoiceListBinding, ledgerPage, ledgerShows } from './invoice-lists.ts';
 import { viewStatus } from './invoice-state.ts';
 import { formatMinorUnits } from './money.ts';
 import { formatTaxRate } from './tax.ts';
@@ -86,18 +86,20 @@ export const exportInvoices = async (
   const state = query.cursor ? decodeCursor<{ k: string }>(query.cursor, binding) : null;
   const today = todayUtc();
   // The first page is read alongside the authorization round trip, and used only once allowed.
-  const [{ org }, first] = await Promise.all([
+  const [{ org, grants }, first] = await Promise.all([
     authorizeOn(access, orgId),
     ledgerPage(orgId, query, today, state?.k ?? null, queryPageSize),
   ]);
   assertLedgerOrg(org);
+  const shown = ledgerShows(org, grants, access.permission);
   const chunks: string[] = [csvRecord(exportColumns)];
   let rows = 0;
   let page = first;
   // Every Query asks for at most the rows still allowed, so a page never overflows the bound.
   for (let queries = 1; ; queries++) {
-    for (const item of page.data) chunks.push(rowOf(item, today));
-    rows += page.data.length;
+    const items = page.data.filter(shown);
+    for (const item of items) chunks.push(rowOf(item, today));
+    rows += items.length;
     if (!page.cursor) return { csv: chunks.join(''), rows, nextCursor: null };
     if (rows >= maxExportRows || queries >= maxQueriesPerExport) {
       return { csv: chunks.join(''), rows, nextCursor: encodeCursor({ k: page.cursor }, binding) };

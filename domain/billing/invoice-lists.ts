@@ -1,4 +1,7 @@
 import { type AccessRequest, orgNotFound } from '../access/authorize.ts';
+import { reachesSubtree } from '../access/decide.ts';
+import type { Grant } from '../access/grants.ts';
+import type { Permission } from '../access/permissions.ts';
 import type { OrgItem } from '../orgs/org.entity.ts';
 import { defaultLimit, type Page } from '../orgs/org-lists.ts';
 import { authorizeInvoiceReading } from '../portal/invoice-source.ts';
@@ -29,6 +32,16 @@ export const assertLedgerOrg = (org: OrgItem): void => {
     });
   }
 };
+
+/**
+ * Which of a ledger's invoices a reader is shown. A partner's ledger holds its
+ * whole subtree's invoices, for whoever reaches that subtree (a membership or
+ * API key at the partner or above, `reachesSubtree`); a caller who reaches
+ * the partner alone (a service assignment) is shown what the partner issued
+ * itself. A customer's ledger is its own.
+ */
+export const ledgerShows = (org: OrgItem, grants: readonly Grant[], permission: Permission): ((item: InvoiceListingItem) => boolean) =>
+  org.kind === 'customer' || reachesSubtree(grants, org, permission) ? () => true : (item) => item.issuerId === org.orgId;
 
 /** The cursor binding of a list: its route, org and filters. */
 export const invoiceListBinding = (list: 'invoices' | 'invoice-export', orgId: string, filters: InvoiceFilters): string =>
@@ -84,7 +97,10 @@ export const listInvoices = async (access: AccessRequest, orgId: string, query: 
   if (!reader.org) throw orgNotFound(orgId);
   assertLedgerOrg(reader.org);
   // A customer's own people see what was sent to them, never the MSP's drafts (a page may then hold fewer than `limit`).
-  const items = reader.side === 'client' ? page.data.filter((item) => item.status !== 'draft') : page.data;
+  const items =
+    reader.side === 'client'
+      ? page.data.filter((item) => item.status !== 'draft')
+      : page.data.filter(ledgerShows(reader.org, reader.held.grants, access.permission));
   return {
     items: items.map((item) => toInvoiceSummary(item, today)),
     nextCursor: page.cursor ? encodeCursor({ k: page.cursor }, binding) : null,

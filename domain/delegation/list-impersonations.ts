@@ -28,10 +28,10 @@ const readSessions = async (entries: readonly ImpersonationListingItem[]): Promi
 /**
  * Which customers of the page the caller may see sessions of from `orgId`:
  * those still below it (a customer that moved away leaves its old
- * ancestors' lists; a deleted one leaves every list), and, like the subtree
- * audit (list-audit.ts `withoutRestricted`), none that switched partner access
- * off unless the caller could read its access there itself. Its own list
- * needs no check: the authorization already read it.
+ * ancestors' lists; a deleted one leaves every list) where the caller could
+ * list them itself: so none that switched partner access off from above,
+ * and none below an org the caller reaches alone (a service assignment on a
+ * partner). Its own list needs no check: the authorization already read it.
  */
 const customersShown = async (
   entries: readonly ImpersonationListingItem[],
@@ -44,7 +44,7 @@ const customersShown = async (
   const shown = new Set(
     [...orgs.values()]
       .filter((org) => OrgPath.isAncestorOrSelf(listed.orgId, org.path))
-      .filter((org) => org.partnerAccess !== false || decide(grants, org, permission).allowed)
+      .filter((org) => decide(grants, org, permission).allowed)
       .map((org) => org.orgId),
   );
   return (customerId) => customerId === listed.orgId || shown.has(customerId);

@@ -1,6 +1,6 @@
 import type { AccessRequest } from '../access/authorize.ts';
 import { authorizeOn } from '../access/authorize.ts';
-import { decide, visibleFrom } from '../access/decide.ts';
+import { decide, reaches, visibleFrom } from '../access/decide.ts';
 import type { Grant } from '../access/grants.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import type { OrgKind, OrgStatus } from './kinds.ts';
@@ -32,6 +32,16 @@ const asSeenBy =
   (item: OrgItem): OrgView | RestrictedOrgView =>
     item.partnerAccess === false ? viewAs(item, decide(grants, item, 'org:read')) : toOrgView(item);
 
+/**
+ * Orgs below the listed one are shown only where one of the caller's grants
+ * reaches them: a service assignment on a channel shows the channel, not the
+ * partners under it (those its other grants reach excepted).
+ */
+const inSight = (grants: readonly Grant[]) => {
+  const now = Date.now();
+  return (item: OrgItem): boolean => grants.some((grant) => reaches(grant, item, now));
+};
+
 /** Every generated id starts so; a subtree prefix query on `<path>/org_` leaves the org itself out. */
 const idStart = 'org_';
 
@@ -48,8 +58,9 @@ const matches = (query: OrgListQuery) => (item: Filterable) =>
   (!query.q || item.nameKey.startsWith(nameKeyOf(query.q)));
 
 /**
- * Direct children, sorted by kind then name. One Query per page, read in
- * parallel with the authorization reads and returned only once allowed. A
+ * Direct children, sorted by kind then name, those in the caller's sight
+ * (`inSight`). One Query per page, read in parallel with the authorization
+ * reads and returned only once allowed. A
  * kind (and name prefix with it) narrows the key condition; other filters are
  * applied to the page, which may then hold fewer than `limit` items.
  */
@@ -75,7 +86,7 @@ export const listChildOrgs = async (
       : base;
   const [{ grants }, page] = await Promise.all([authorizeOn(access, orgId), filtered.go({ cursor: state?.k ?? null, limit })]);
   return {
-    items: (await resolveMoves(page.data)).map(asSeenBy(grants)),
+    items: (await resolveMoves(page.data)).filter(inSight(grants)).map(asSeenBy(grants)),
     nextCursor: page.cursor ? encodeCursor({ k: page.cursor }, binding) : null,
   };
 };
@@ -126,8 +137,8 @@ const rootDescendants = async (root: OrgItem, query: OrgListQuery, start: RootWa
 };
 
 /**
- * The whole subtree below an org, in path order, filtered by kind, status or
- * name prefix. One Query on the org's channel partition per page after the
+ * The whole subtree below an org in the caller's sight (`inSight`), in path
+ * order, filtered by kind, status or name prefix. One Query on the org's channel partition per page after the
  * authorization round trip; the root's subtree walks the channel partitions.
  */
 export const listDescendantOrgs = async (
@@ -141,11 +152,14 @@ export const listDescendantOrgs = async (
   if (org.kind === 'platform') {
     const start = query.cursor ? decodeCursor<RootWalk>(query.cursor, binding) : null;
     const { items, walk } = await rootDescendants(org, query, start, limit);
-    return { items: items.map(asSeenBy(grants)), nextCursor: walk ? encodeCursor(walk, binding) : null };
+    return { items: items.filter(inSight(grants)).map(asSeenBy(grants)), nextCursor: walk ? encodeCursor(walk, binding) : null };
   }
   const state = query.cursor ? decodeCursor<{ k: string }>(query.cursor, binding) : null;
   const page = await subtreePage(org.treeId, org.pathKey, query, state?.k ?? null, limit);
-  return { items: page.items.map(asSeenBy(grants)), nextCursor: page.cursor ? encodeCursor({ k: page.cursor }, binding) : null };
+  return {
+    items: page.items.filter(inSight(grants)).map(asSeenBy(grants)),
+    nextCursor: page.cursor ? encodeCursor({ k: page.cursor }, binding) : null,
+  };
 };
 
 export interface BreadcrumbItem {

@@ -10,7 +10,7 @@ import {
   today,
 } from '../model/billing.ts';
 import type { Access, ModelOrg } from '../model/model.ts';
-import type { Permission } from '../model/rules.ts';
+import { type Permission, roleCarries } from '../model/rules.ts';
 import {
   type Ctx,
   expectFields,
@@ -200,9 +200,21 @@ const pickInvoiceQuery = (ctx: Ctx, pick: Picker, paged: boolean): Record<string
 const listBindingOf = (list: string, call: ParsedCall) =>
   [list, call.params.orgId, call.query.status ?? '', call.query.from ?? '', call.query.to ?? ''].join('|');
 
+/**
+ * A partner's ledger shows its whole subtree to whoever reaches the subtree (a
+ * membership or key at the partner or above carrying billing:read); to one who
+ * reaches the partner alone (a service assignment), what the partner issued.
+ */
+const wholeLedgerFor = (ctx: Ctx, orgId: string): boolean =>
+  ctx.model.org(orgId)?.kind === 'customer' ||
+  ctx.model
+    .admitted(ctx.principal, orgId)
+    .some((grant) => (grant.kind === 'membership' || grant.kind === 'api-key') && roleCarries(grant.role, 'billing:read'));
+
 const expectedList = (ctx: Ctx, call: ParsedCall): ModelInvoice[] =>
   ledgerOf(ctx.model, call.params.orgId as string).filter(
     (invoice) =>
+      (wholeLedgerFor(ctx, call.params.orgId as string) || invoice.issuerId === call.params.orgId) &&
       (call.query.status === undefined || shownStatus(invoice) === call.query.status) &&
       (call.query.from === undefined || invoice.invoiceDate >= (call.query.from as string)) &&
       (call.query.to === undefined || invoice.invoiceDate <= (call.query.to as string)),

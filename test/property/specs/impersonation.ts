@@ -161,7 +161,8 @@ export const listImpersonations: RouteSpec = {
     const shown = [...model.sessions.values()].filter((session) => {
       const customer = model.org(session.customerId);
       if (!customer || !session.listedUnder.includes(orgId) || !model.isAncestorOrSelf(orgId, customer.id)) return false;
-      return customer.id === orgId || customer.partnerAccess || model.access(principal, customer.id, 'access:read') === 'allowed';
+      // Below the target, only customers the caller could list itself (none behind a restriction, none below an org it reaches alone).
+      return customer.id === orgId || model.access(principal, customer.id, 'access:read') === 'allowed';
     });
     return {
       statuses: [200],

@@ -215,7 +215,8 @@ const listSpec = (list: 'children' | 'descendants'): RouteSpec => ({
     const { model } = ctx;
     const orgId = call.params.orgId as string;
     const candidates = list === 'children' ? model.children(orgId) : model.descendants(orgId);
-    const expected = candidates.filter((org) => matchesFilters(org, call.query));
+    // Only what some grant of the caller reaches: a grant reaching the target alone shows nothing below it.
+    const expected = candidates.filter((org) => matchesFilters(org, call.query) && model.covering(ctx.principal, org.id).length > 0);
     const ordered =
       list === 'children'
         ? [...expected].sort(byKey((org) => `${org.kind}#${nameKey(org.name)}`))
