@@ -90,6 +90,7 @@ const isolation = (waived: ReadonlySet<string>, calls = callsPerWorld) =>
         `${error.message}\n\nthe world as generated (* = built-in):\n${initial}\n\nthe model now:\n${describeWorld(world)}\n\nthe last calls:\n${runner.recent()}`,
       );
     } finally {
+      await audit?.stop();
       totals.generated += runner.stats.generated;
       totals.followUps += runner.stats.followUps;
       totals.dynamoCalls += runner.stats.dynamoCalls;

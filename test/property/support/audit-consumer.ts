@@ -9,6 +9,12 @@ import { scriptedStreamFunction, scriptStreamHandler } from '../../support/fixtu
 export interface WorldAuditConsumer {
   /** Waits until every change so far is handed to the consumer, stops it, and answers the records it gave up on. */
   finish(): Promise<string[]>;
+  /**
+   * Stops it where it is, without waiting (a failed world's consumer must not
+   * go on writing audit entries into the next world's table). Does nothing
+   * once finished or stopped.
+   */
+  stop(): Promise<void>;
 }
 
 /**
@@ -52,12 +58,19 @@ export const startWorldAuditConsumer = async (): Promise<WorldAuditConsumer> => 
     pollIntervalMs: 50,
     retryDelayMs: 5,
   });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await poller.stop();
+    await rm(folder, { recursive: true, force: true });
+  };
   return {
     finish: async () => {
       await poller.drained();
-      await poller.stop();
-      await rm(folder, { recursive: true, force: true });
+      await stop();
       return gaveUp;
     },
+    stop,
   };
 };
