@@ -30,9 +30,8 @@ export const accessLosses = async (
   now: number = Date.now(),
 ): Promise<PartnerAccessLosses & { holders: AccessHolder[] }> => {
   const sources = new Map([...accessSourcesOf(org, now), ...accessSourcesOf(after, now)].map((source) => [source.key, source]));
-  const all = (await Promise.all([...sources.values()].map(readAll))).flat();
-  await withImpersonators(all);
-  const holders = all.filter((holder) => !holder.lapsed);
+  const holders = (await Promise.all([...sources.values()].map(readAll))).flat();
+  await withImpersonators(holders);
   const byPerson = new Map<string, AccessHolder[]>();
   for (const holder of holders) byPerson.set(personOf(holder), [...(byPerson.get(personOf(holder)) ?? []), holder]);
   const admittedAt = (held: readonly AccessHolder[], target: OrgItem) =>

@@ -38,8 +38,6 @@ export interface AccessHolder {
   grant: Grant;
   /** A cursor that resumes this holder's source right after it. */
   after: string;
-  /** A service assignment whose user has since left the provider (or left and came back): it grants nothing. */
-  lapsed?: boolean;
 }
 
 export interface SourcePage {
@@ -170,13 +168,13 @@ const assignmentsTo = (accountId: string, link: string): AccessSource => {
       const living = await livingAssignments(page.data);
       return {
         cursor: page.cursor,
-        holders: page.data.map((item) => ({
+        // An assignment whose user has since left the provider (or left and came back) grants nothing: not a holder.
+        holders: page.data.filter((item) => living.has(item)).map((item) => ({
           principalType: 'user',
           principalId: item.userId,
           email: item.email,
           grant: { kind: 'service', orgId: accountId, role: item.role, serviceId, linkId, ownerOrgId: item.ownerOrgId },
           after: assignmentCursor.toCursor({ serviceId, accountId, userId: item.userId }),
-          ...(living.has(item) ? {} : { lapsed: true }),
         })),
       };
     },
@@ -249,7 +247,7 @@ export const withImpersonators = async (holders: readonly AccessHolder[]): Promi
 
 /** The holders whose grant reaches the org now (an expired, ended or orphaned grant does not). */
 export const reachingHolders = (holders: readonly AccessHolder[], org: OrgItem, now: number = Date.now()): AccessHolder[] =>
-  holders.filter((holder) => !holder.lapsed && reaches(holder.grant, org, now));
+  holders.filter((holder) => reaches(holder.grant, org, now));
 
 /** A source read to its end, page after page (dry runs only: listings read one page). */
 export const readAll = async (source: AccessSource): Promise<AccessHolder[]> => {
