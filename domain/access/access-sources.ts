@@ -169,13 +169,15 @@ const assignmentsTo = (accountId: string, link: string): AccessSource => {
       return {
         cursor: page.cursor,
         // An assignment whose user has since left the provider (or left and came back) grants nothing: not a holder.
-        holders: page.data.filter((item) => living.has(item)).map((item) => ({
-          principalType: 'user',
-          principalId: item.userId,
-          email: item.email,
-          grant: { kind: 'service', orgId: accountId, role: item.role, serviceId, linkId, ownerOrgId: item.ownerOrgId },
-          after: assignmentCursor.toCursor({ serviceId, accountId, userId: item.userId }),
-        })),
+        holders: page.data
+          .filter((item) => living.has(item))
+          .map((item) => ({
+            principalType: 'user',
+            principalId: item.userId,
+            email: item.email,
+            grant: { kind: 'service', orgId: accountId, role: item.role, serviceId, linkId, ownerOrgId: item.ownerOrgId },
+            after: assignmentCursor.toCursor({ serviceId, accountId, userId: item.userId }),
+          })),
       };
     },
   };
