@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Caller } from '#domain/access/caller';
+import { actorOf, type Caller } from '#domain/access/caller';
 import { addMember } from '#domain/access/members';
 import { exportInvoices } from '#domain/billing/invoice-export';
 import { listInvoices } from '#domain/billing/invoice-lists';
+import { listImpersonations } from '#domain/delegation/list-impersonations';
 import { grantServiceAccess } from '#domain/delegation/service-assignments';
 import { createService } from '#domain/delegation/services';
+import { startImpersonation } from '#domain/delegation/start-impersonation';
 import { listChildOrgs, listDescendantOrgs } from '#domain/orgs/org-lists';
 import { rootOrgId } from '#domain/shared/ids';
 import { makeInvoice, setPriceBook } from './support/billing-fixture.ts';
@@ -27,9 +30,12 @@ const w = {} as {
   partnerAdmin: Caller;
   provider: { id: string };
   serviceId: string;
+  channelId: string;
 };
 
 beforeAll(async () => {
+  // Sessions are signed with it; the stack sets it from a secret.
+  process.env.IMPERSONATION_TOKEN_KEY ??= randomBytes(32).toString('base64url');
   const admin = await platformAdmin();
   const channel = await createOrg(admin, rootOrgId, 'channel');
   const partner = await createOrg(admin, channel.id, 'partner');
@@ -59,6 +65,7 @@ beforeAll(async () => {
     partnerAdmin: await member(admin, partner.id, 'partner-admin'),
     provider,
     serviceId: service.id,
+    channelId: channel.id,
   });
 });
 
@@ -99,5 +106,31 @@ describe('what a grant reaching one org alone shows below it', () => {
     expect(exported.rows).toBe(1);
     expect(exported.csv).toContain(w.ownCustomer.id);
     expect(exported.csv).not.toContain(w.subCustomer.id);
+  });
+
+  it('lists no sessions held below the account, where a member of the account sees them', async () => {
+    // Prepare: a reader assigned to the partner through a read-only service; a session in the sub-partner's customer.
+    const reader = await member(w.admin, w.provider.id, 'read-only');
+    const readOnly = await createService(
+      as(w.admin, 'service:write'),
+      w.channelId,
+      { providerOrgId: w.provider.id, name: unique('svc'), role: 'read-only', accountIds: [w.partner.id] },
+      actor,
+    );
+    await grantServiceAccess(w.admin, readOnly.id, { userIds: [reader.principalId], accountIds: [w.partner.id] }, actor);
+    const session = await startImpersonation(
+      as(w.admin, 'impersonate'),
+      w.subCustomer.id,
+      { reason: 'Checking the mailbox rules', minutes: 15 },
+      actorOf(w.admin, { requestId: unique('req'), sourceIp: '198.51.100.7' }),
+    );
+
+    // Act
+    const readerView = await listImpersonations(as(reader, 'access:read'), w.partner.id, {});
+    const memberView = await listImpersonations(as(w.partnerAdmin, 'access:read'), w.partner.id, {});
+
+    // Assess
+    expect(readerView.items).toEqual([]);
+    expect(memberView.items.map((item) => item.id)).toContain(session.id);
   });
 });
