@@ -1,4 +1,5 @@
 import type { Caller } from '../access/caller.ts';
+import { loadGrants } from '../access/grants.ts';
 import { readOrgs } from '../orgs/org-store.ts';
 import type { ClientPermission } from './client-permissions.ts';
 import { RequesterEntity } from './requester.entity.ts';
@@ -18,9 +19,12 @@ const maxCompanies = 200;
  * Query on the caller's own partition (requester grants only), then one
  * BatchGet for the names. A client switches company by naming another
  * customer in the path of its next call; nothing is stored about a "current"
- * one. API keys and impersonation sessions belong to no company.
+ * one. API keys and impersonation sessions belong to no company; a session
+ * that has ended is still a 401 here, as on every call (its grants are read
+ * for that: one GetItem and one Query).
  */
 export const listMyCompanies = async (caller: Caller): Promise<{ items: CompanyView[] }> => {
+  if (caller.principalType === 'impersonation') await loadGrants(caller);
   if (caller.principalType !== 'user' || !caller.principalId) return { items: [] };
   const { data } = await RequesterEntity.query.byPrincipal({ userId: caller.principalId }).go({ limit: maxCompanies });
   const orgs = await readOrgs(data.map((item) => item.customerId));

@@ -14,6 +14,7 @@ import { startImpersonation } from '#domain/delegation/start-impersonation';
 import { moveOrg } from '#domain/orgs/move';
 import { OrgEntity } from '#domain/orgs/org.entity';
 import { getOrg, updateOrg } from '#domain/orgs/orgs';
+import { listMyCompanies } from '#domain/portal/companies';
 import { ConflictError, ForbiddenError, NotFoundError, PartnerAccessOffError, UnauthorizedError } from '#domain/shared/errors';
 import { type AuditStream, startAuditStream } from './support/audit-stream.ts';
 import { actor, as, createOrg, member, smallHierarchy, unique, userCaller } from './support/fixture.ts';
@@ -76,6 +77,7 @@ describe('starting a session', () => {
     for (const elsewhere of [world.customerSubA.id, world.partnerA.id, world.subA.id, world.customerB.id]) {
       await expect(authorizeOn(as(caller, 'org:read'), elsewhere)).rejects.toBeInstanceOf(NotFoundError);
     }
+    await expect(listMyCompanies(caller)).resolves.toEqual({ items: [] });
     await expect(describeMe(caller)).resolves.toMatchObject({
       principalType: 'impersonation',
       userId: technician.principalId,
@@ -201,6 +203,8 @@ describe('how a session ends', () => {
       extensions: { rule: 'session-ended' },
     });
     await expect(describeMe(caller)).rejects.toBeInstanceOf(UnauthorizedError);
+    // Even a call that reads no org: the session's companies (none while it ran).
+    await expect(listMyCompanies(caller)).rejects.toMatchObject({ constructor: UnauthorizedError, extensions: { rule: 'session-ended' } });
     expect(await sessionItem(started.id)).toMatchObject({ endReason: 'ended', endedAt: expect.any(String) });
     const entries = await audit.entriesOf(world.customerA.id);
     expect(entries.find((entry) => entry.action === 'impersonation.ended' && entry.targetId === started.id)).toMatchObject({
