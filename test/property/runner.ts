@@ -115,14 +115,19 @@ const parseWith = (schema: ZodType | undefined, value: unknown, present: boolean
  * where `org_…` may turn up by chance), and an invoice's `customerId` and
  * `issuerId`: an invoice names both its parties, whichever side reads it (the
  * issuer was the customer's parent when it was drafted; after a move either
- * party may be out of the reader's sight).
+ * party may be out of the reader's sight). Anything else's `customerId` (a
+ * ticket's, a quote's, a document's) is checked like any other id.
  */
-const notNaming = new Set(['path', 'parentId', 'orgPath', 'token', 'customerId', 'issuerId']);
+const notNaming = new Set(['path', 'parentId', 'orgPath', 'token']);
+const invoiceParties = new Set(['customerId', 'issuerId']);
 const orgIdsIn = (value: unknown, found: string[] = []): string[] => {
   if (typeof value === 'string') found.push(...(value.match(/\borg_[0-9a-z]{1,40}\b/g) ?? []));
   else if (Array.isArray(value)) for (const item of value) orgIdsIn(item, found);
   else if (value && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) if (!notNaming.has(key)) orgIdsIn(inner, found);
+    const invoice = 'issuerId' in value;
+    for (const [key, inner] of Object.entries(value)) {
+      if (!notNaming.has(key) && !(invoice && invoiceParties.has(key))) orgIdsIn(inner, found);
+    }
   }
   return found;
 };
