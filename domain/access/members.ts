@@ -171,12 +171,10 @@ export const updateMember = async (
           ...(delta !== 0 ? [countBuiltInAdmins(orgs, orgId, delta, next.writtenBy)] : []),
         ])
         .go(),
-    (index) => (index === 1 ? lastBuiltInAdmin() : changed(ifMatch)),
+    (index) => (index === 1 ? lastBuiltInAdmin() : changedMeanwhile('membership', ifMatch)),
   );
   return toMemberView(next);
 };
-
-const changed = (ifMatch: number | null) => changedMeanwhile('membership', ifMatch);
 
 /** Whether the member would still reach the org through another grant once this membership is gone. */
 const losesAccess = async (member: MembershipItem, org: OrgItem): Promise<boolean> => {
@@ -222,7 +220,7 @@ export const removeMember = async (
           ...(delta !== 0 ? [countBuiltInAdmins(orgs, orgId, delta, by)] : []),
         ])
         .go(),
-    (index) => (index === 2 ? lastBuiltInAdmin() : changed(options.ifMatch)),
+    (index) => (index === 2 ? lastBuiltInAdmin() : changedMeanwhile('membership', options.ifMatch)),
   );
   return null;
 };

@@ -79,8 +79,8 @@ const readableEntries = async (entries: AuditEntryItem[], orgId: string, grants:
   const orgs = await readOrgs(others);
   return entries.filter((entry) => {
     if (entry.orgId === orgId) return true;
-    const now = orgs.get(entry.orgId);
-    const asRecorded = { orgId: entry.orgId, path: entry.orgPath, partnerAccess: now?.partnerAccess, serviceLinks: now?.serviceLinks };
+    const today = orgs.get(entry.orgId);
+    const asRecorded = { orgId: entry.orgId, path: entry.orgPath, partnerAccess: today?.partnerAccess, serviceLinks: today?.serviceLinks };
     return decide(grants, asRecorded, permission).allowed;
   });
 };

@@ -47,8 +47,6 @@ export const assertVersion = (current: number, ifMatch: number | null): number =
   return current;
 };
 
-const changedUnderneath = (ifMatch: number | null) => changedMeanwhile('org', ifMatch);
-
 /**
  * One org by id, if the caller may read it: one round trip (org and grants in
  * parallel). A customer that switched partner access off is shown from above
@@ -260,7 +258,7 @@ export const updateOrg = async (
     await transact(
       () =>
         db.transaction.write(({ org: orgs, billingEvent }) => [update(orgs), ...(event ? [billingEvent.create(event).commit()] : [])]).go(),
-      () => changedUnderneath(ifMatch),
+      () => changedMeanwhile('org', ifMatch),
     );
     return toOrgView(next);
   }
@@ -283,7 +281,7 @@ export const updateOrg = async (
         ? new ConflictError(`An org named "${next.name}" already exists here`, {
             extensions: { rule: 'unique-name' },
           })
-        : changedUnderneath(ifMatch),
+        : changedMeanwhile('org', ifMatch),
   );
   return toOrgView(next);
 };
@@ -385,6 +383,6 @@ export const deleteOrg = async (access: AccessRequest, orgId: string, ifMatch: n
           ];
         })
         .go(),
-    () => changedUnderneath(ifMatch),
+    () => changedMeanwhile('org', ifMatch),
   );
 };

@@ -107,8 +107,6 @@ const shareInSight = (held: CallerGrants, shared: OrgItem | null): string | null
   return decision.allowed || decision.visible || requesterAt(held, shared.orgId) ? shared.orgId : null;
 };
 
-const changed = (ifMatch: number | null) => changedMeanwhile('document', ifMatch);
-
 /**
  * Shares a document with one customer of the partner that wrote it (one
  * customer at a time, never a whole category). Sharing it with the customer
@@ -180,7 +178,7 @@ export const shareDocument = async (
             : []),
         ])
         .go(),
-    () => changed(ifMatch),
+    () => changedMeanwhile('document', ifMatch),
   );
   return toView({ ...doc, sharedWith: customerId, updatedAt: now, version: expected + 1 }, customerId);
 };
@@ -218,7 +216,7 @@ export const withdrawDocumentShare = async (
           shareCountWrite(tx, customerId, doc.partnerId, -1, by),
         ])
         .go(),
-    () => changed(ifMatch),
+    () => changedMeanwhile('document', ifMatch),
   );
 };
 

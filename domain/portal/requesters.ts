@@ -130,8 +130,6 @@ const authorizeOnRequester = async (access: AccessRequest, customerId: string, u
   return { org, current: current.data };
 };
 
-const changed = (ifMatch: number | null) => changedMeanwhile('requester', ifMatch);
-
 /** Gives a requester another portal role; its permissions are copied afresh. Asset mappings stay (same grant). */
 export const updateRequester = async (
   access: AccessRequest,
@@ -159,7 +157,7 @@ export const updateRequester = async (
       .where((attr, { eq }) => eq(attr.version, expected))
       .go();
   } catch (error) {
-    if (isConditionalCheckFailure(error)) throw changed(ifMatch);
+    if (isConditionalCheckFailure(error)) throw changedMeanwhile('requester', ifMatch);
     throw error;
   }
   return toRequesterView(next);
@@ -191,6 +189,6 @@ export const removeRequester = async (
           tombstone.put(tombstoneFor(RequesterEntity.delete({ userId, customerId }), current, 'requester', org, by)).commit(),
         ])
         .go(),
-    () => changed(ifMatch),
+    () => changedMeanwhile('requester', ifMatch),
   );
 };

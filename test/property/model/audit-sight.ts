@@ -19,19 +19,9 @@ export const readsAsRecorded = (
 ): boolean => {
   const lineage = recordedPath.split('/').filter(Boolean);
   const org = model.org(orgId);
-  const reaches = (grant: ModelGrant): boolean => {
-    switch (grant.kind) {
-      case 'membership':
-      case 'api-key':
-        return lineage.includes(grant.orgId);
-      case 'service': {
-        const service = model.services.get(grant.serviceId);
-        return grant.orgId === orgId && org !== undefined && service?.accounts.has(orgId) === true && lineage.at(-2) === service.ownerOrgId;
-      }
-      default:
-        return org !== undefined && model.reaches(grant, orgId);
-    }
-  };
+  // A deleted org keeps no grant of its own (no service link, no external admin, no session): only the path's reach it.
+  const reaches = (grant: ModelGrant): boolean =>
+    (grant.kind === 'membership' || grant.kind === 'api-key' || org !== undefined) && model.reaches(grant, orgId, lineage);
   const covering = model.grantsOf(principal).filter(reaches);
   const admitted = org?.partnerAccess === false ? covering.filter((grant) => model.isOwn(grant, orgId)) : covering;
   return admitted.some((grant) => roleCarries(grant.role, permission));

@@ -352,13 +352,15 @@ export class Model {
    * customer, until it expires; a session its customer alone, while it runs
    * and while its impersonator still holds `impersonate` there (the
    * restriction aside: it stops the session, not its reach); a service
-   * assignment its account alone, while the account is active in the service.
+   * assignment its account alone, while the account is in the service and
+   * directly under its owner. `lineage` is the org's path, root first: today's
+   * unless another is named (an audit entry's recorded one).
    */
-  reaches(grant: ModelGrant, orgId: string): boolean {
+  reaches(grant: ModelGrant, orgId: string, lineage: readonly string[] = this.lineage(orgId)): boolean {
     switch (grant.kind) {
       case 'membership':
       case 'api-key':
-        return this.isAncestorOrSelf(grant.orgId, orgId);
+        return lineage.includes(grant.orgId);
       case 'external-admin':
         return grant.orgId === orgId && isLive(grant);
       case 'impersonation': {
@@ -367,7 +369,7 @@ export class Model {
       }
       case 'service': {
         const service = this.services.get(grant.serviceId);
-        return grant.orgId === orgId && service !== undefined && this.accountActive(service, orgId);
+        return grant.orgId === orgId && service?.accounts.has(orgId) === true && lineage.at(-2) === service.ownerOrgId;
       }
     }
   }
