@@ -156,15 +156,18 @@ export const expectedAccess = (model: Model, asker: Principal | null, orgId: str
 export const partnerAccessLosses = (model: Model, asker: Principal | null, orgId: string) => {
   if (model.org(orgId)?.partnerAccess === false) return { named: [], aboveScope: 0 };
   const holders = holdersOf(model, orgId);
-  const people = [...new Set(holders.map((holder) => holder.userId))];
+  // A session is its impersonator's access: one person, whichever of their grants gets them in.
+  const personOf = (holder: ModelHolder) => (holder.grant.kind === 'impersonation' ? holder.grant.impersonatorId : holder.userId);
+  const people = [...new Set(holders.map(personOf))];
   const losing = new Set(
-    people.filter((userId) => !holders.some((holder) => holder.userId === userId && model.isOwn(holder.grant, orgId))),
+    people.filter((person) => !holders.some((holder) => personOf(holder) === person && model.isOwn(holder.grant, orgId))),
   );
   const sight = new Set(sightOf(model, asker, orgId));
   const named: { userId: string; email: string | null; orgId: string; via: string }[] = [];
   for (const holder of holders) {
-    if (!losing.has(holder.userId) || !sight.has(holder.grant.orgId) || named.some((loss) => loss.userId === holder.userId)) continue;
-    named.push({ userId: holder.userId, email: holder.email, orgId, via: holder.grant.kind });
+    const person = personOf(holder);
+    if (!losing.has(person) || !sight.has(holder.grant.orgId) || named.some((loss) => loss.userId === person)) continue;
+    named.push({ userId: person, email: holder.email, orgId, via: holder.grant.kind });
   }
   return { named, aboveScope: losing.size - named.length };
 };
