@@ -15,7 +15,8 @@ export default defineConfig({
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     // Generous: CI machines are small, and a timeout guards against hangs, it measures nothing (speed is the bench's).
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // A journey's beforeAll starts and seeds the whole demo runtime; beside the property run on two cores it once took over 60 s.
+    hookTimeout: 180_000,
     projects: [
       {
         extends: true,
